@@ -1,0 +1,177 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { connect } from "node:net";
+import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { StartupError } from "../errors.ts";
+
+export const NO_REDIS_MESSAGE =
+  "Redis is needed: set REDIS_URL, or install redis-server (Debian/Ubuntu: apt-get install redis-server) so the bot can start its own, or run `docker compose up`.";
+
+export interface EmbeddedRedis {
+  /** unix:///... or redis://127.0.0.1:port */
+  url: string;
+  /** The server's process id. */
+  pid: number;
+  /** Stops the server (it writes its AOF first) and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedRedisOptions {
+  dataDir: string;
+  /** Listen on this loopback TCP port instead of a Unix socket. */
+  port?: number;
+  /** How long to wait for the server to accept connections. */
+  startTimeoutMs?: number;
+}
+
+/** Unix socket paths are limited to about 107 bytes. */
+const MAX_SOCKET_PATH = 100;
+
+/**
+ * Starts a private redis-server (from PATH) as a child process, with AOF
+ * persistence in `dataDir`, so a second start sees the same data. Listens on
+ * a Unix socket under dataDir unless a port is given. A server left over from
+ * a killed run (its pid file still names a live process) is stopped first.
+ */
+export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
+  const dir = resolve(options.dataDir, "redis");
+  mkdirSync(dir, { recursive: true });
+  const pidFile = join(dir, "redis.pid");
+  await stopLeftover(pidFile);
+
+  const socket = join(dir, "redis.sock");
+  const useSocket = options.port === undefined && socket.length <= MAX_SOCKET_PATH;
+  const port = options.port ?? (useSocket ? 0 : await freePort());
+  if (useSocket) rmSync(socket, { force: true });
+  const args = [
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--dir",
+    dir,
+    "--appendonly",
+    "yes",
+    "--appendfsync",
+    "everysec",
+    "--save",
+    "",
+    "--maxmemory-policy",
+    "noeviction",
+    "--pidfile",
+    pidFile,
+    "--daemonize",
+    "no",
+    "--loglevel",
+    "warning",
+    "--logfile",
+    join(dir, "redis.log"),
+    ...(useSocket ? ["--unixsocket", socket, "--unixsocketperm", "700"] : []),
+  ];
+
+  const child = spawn("redis-server", args, { stdio: "ignore" });
+  const spawned = new Promise<void>((ok, fail) => {
+    child.once("spawn", ok);
+    child.once("error", (err: NodeJS.ErrnoException) =>
+      fail(err.code === "ENOENT" ? new StartupError(NO_REDIS_MESSAGE) : err),
+    );
+  });
+  await spawned;
+  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+
+  const url = useSocket ? `unix://${socket}` : `redis://127.0.0.1:${port}`;
+  const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
+  while (!(await answersPing(useSocket ? { path: socket } : { port }))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill("SIGKILL");
+      const log = readTail(join(dir, "redis.log"));
+      throw new StartupError(`redis-server did not start in ${dir}${log ? `: ${log}` : ""}`);
+    }
+    await sleep(25);
+  }
+
+  return {
+    url,
+    pid: child.pid ?? -1,
+    stop: () => stopChild(child, exited),
+  };
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function stopLeftover(pidFile: string): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, "utf8").trim());
+  if (!Number.isInteger(pid) || pid <= 0 || !isRedis(pid)) return;
+  try {
+    process.kill(pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 200 && isAlive(pid); i++) await sleep(25);
+}
+
+function isRedis(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("redis-server");
+  } catch {
+    return false;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readTail(file: string): string {
+  try {
+    return readFileSync(file, "utf8").trim().split("\n").slice(-2).join(" ").slice(0, 300);
+  } catch {
+    return "";
+  }
+}
+
+function answersPing(target: { path: string } | { port: number }): Promise<boolean> {
+  return new Promise((done) => {
+    const sock =
+      "path" in target ? connect(target.path) : connect({ port: target.port, host: "127.0.0.1" });
+    sock.setTimeout(500);
+    sock.once("connect", () => sock.write("PING\r\n"));
+    sock.once("data", (d) => {
+      sock.destroy();
+      done(d.toString().startsWith("+PONG"));
+    });
+    sock.once("error", () => done(false));
+    sock.once("timeout", () => {
+      sock.destroy();
+      done(false);
+    });
+  });
+}
+
+/** Asks the OS for a free loopback port. */
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    import("node:net").then(({ createServer }) => {
+      const srv = createServer();
+      srv.once("error", fail);
+      srv.listen(0, "127.0.0.1", () => {
+        const address = srv.address();
+        const port = typeof address === "object" && address ? address.port : 0;
+        srv.close(() => done(port));
+      });
+    }, fail);
+  });
+}

@@ -1,0 +1,47 @@
+import { randomBytes } from "node:crypto";
+import type { Redis } from "ioredis";
+import { afterEach, inject } from "vitest";
+import { createRedis } from "../../src/redis/connection.ts";
+import { createKeys, type Keys } from "../../src/redis/keys.ts";
+
+export interface TestRedis {
+  redis: Redis;
+  keys: Keys;
+  prefix: string;
+  url: string;
+}
+
+/** The URL of the run's throwaway Redis (or REDIS_URL). */
+export function testRedisUrl(): string {
+  return inject("redisUrl");
+}
+
+/** A fresh random key prefix, so tests never see each other's keys. */
+export function randomPrefix(): string {
+  return `t${randomBytes(5).toString("hex")}:`;
+}
+
+/**
+ * A connection to the test Redis with a random key prefix of its own. Every
+ * key under the prefix is deleted and the connection closed after the test.
+ */
+export async function useRedis(): Promise<TestRedis> {
+  const url = testRedisUrl();
+  const redis = createRedis(url);
+  const prefix = randomPrefix();
+  afterEach(async () => {
+    await deleteByPrefix(redis, prefix);
+    redis.disconnect();
+  });
+  return { redis, keys: createKeys(prefix), prefix, url };
+}
+
+/** Deletes every key that starts with `prefix`. */
+export async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, batch] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+    cursor = next;
+    if (batch.length) await redis.unlink(...batch);
+  } while (cursor !== "0");
+}

@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["tests/**/*.test.ts"],
+    globalSetup: ["tests/support/global-redis.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});
