@@ -17,7 +17,6 @@ export function isTimeZone(zone: string): boolean {
 }
 
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
-const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 
 const schema = z.object({
   BOT_TOKEN: z.preprocess(

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { StartupError } from "../errors.ts";
 
@@ -38,7 +38,9 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
   const dir = resolve(options.dataDir, "redis");
   mkdirSync(dir, { recursive: true });
   const pidFile = join(dir, "redis.pid");
-  await stopLeftover(pidFile);
+  const ownerFile = join(dir, "owner.pid");
+  await stopLeftover(pidFile, ownerFile);
+  writeFileSync(ownerFile, String(process.pid));
 
   const socket = join(dir, "redis.sock");
   const useSocket = options.port === undefined && socket.length <= MAX_SOCKET_PATH;
@@ -70,7 +72,9 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
     ...(useSocket ? ["--unixsocket", socket, "--unixsocketperm", "700"] : []),
   ];
 
-  const child = spawn("redis-server", args, { stdio: "ignore" });
+  // Its own process group: a Ctrl-C in the terminal reaches the app, which
+  // then stops Redis last, after everything that uses it.
+  const child = spawn("redis-server", args, { stdio: "ignore", detached: true });
   const spawned = new Promise<void>((ok, fail) => {
     child.once("spawn", ok);
     child.once("error", (err: NodeJS.ErrnoException) =>
@@ -106,16 +110,36 @@ async function stopChild(child: ChildProcess, exited: Promise<number | null>): P
   clearTimeout(timer);
 }
 
-async function stopLeftover(pidFile: string): Promise<void> {
+/**
+ * A redis-server named in the pid file is either another running instance's
+ * (its owner, recorded in owner.pid, is alive: refuse) or an orphan of a
+ * killed run (stop it, then start afresh on the same data).
+ */
+async function stopLeftover(pidFile: string, ownerFile: string): Promise<void> {
   if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, "utf8").trim());
-  if (!Number.isInteger(pid) || pid <= 0 || !isRedis(pid)) return;
+  const pid = readPid(pidFile);
+  if (pid === undefined || !isRedis(pid)) return;
+  const owner = readPid(ownerFile);
+  if (owner !== undefined && owner !== process.pid && isAlive(owner)) {
+    throw new StartupError(
+      `${dirname(pidFile)} is in use by another running instance (pid ${owner}): stop it, or give this one another DATA_DIR or a REDIS_URL`,
+    );
+  }
   try {
     process.kill(pid, "SIGTERM");
   } catch {
     return;
   }
   for (let i = 0; i < 200 && isAlive(pid); i++) await sleep(25);
+}
+
+function readPid(file: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(file, "utf8").trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isRedis(pid: number): boolean {

@@ -19,6 +19,8 @@ export interface Keys {
   chat(chatId: number | string): string;
   /** zset: chat id -> next due ms */
   schedule(): string;
+  /** set: ids of the chats (linked channels) a user manages from their private chat */
+  chatsManagedBy(userId: number | string): string;
   /** hash: one feed source's fetch state */
   feed(sourceId: string): string;
   /** string: grammY session data */
@@ -38,6 +40,7 @@ export function createKeys(prefix = "fd:"): Keys {
     searchWord: (word) => `${prefix}search:${word}`,
     chat: (chatId) => `${prefix}chat:${chatId}`,
     schedule: () => `${prefix}schedule`,
+    chatsManagedBy: (userId) => `${prefix}manages:${userId}`,
     feed: (sourceId) => `${prefix}feed:${sourceId}`,
     session: (key) => `${prefix}session:${key}`,
     conversation: (key) => `${prefix}conversation:${key}`,

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
-import { afterEach, inject } from "vitest";
+import { inject, onTestFinished } from "vitest";
 import { createRedis } from "../../src/redis/connection.ts";
 import { createKeys, type Keys } from "../../src/redis/keys.ts";
 
@@ -22,14 +22,15 @@ export function randomPrefix(): string {
 }
 
 /**
- * A connection to the test Redis with a random key prefix of its own. Every
- * key under the prefix is deleted and the connection closed after the test.
+ * A connection to the test Redis with a random key prefix of its own, for the
+ * test that calls it (inside the test body). Every key under the prefix is
+ * deleted and the connection closed when that test finishes.
  */
 export async function useRedis(): Promise<TestRedis> {
   const url = testRedisUrl();
   const redis = createRedis(url);
   const prefix = randomPrefix();
-  afterEach(async () => {
+  onTestFinished(async () => {
     await deleteByPrefix(redis, prefix);
     redis.disconnect();
   });

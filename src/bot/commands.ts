@@ -1,0 +1,20 @@
+import type { BotCommand } from "grammy/types";
+
+/** A command the bot answers; `describe` is the locale key of its one-line description. */
+export interface CommandSpec {
+  command: string;
+  describe: string;
+}
+
+/** Every command, in the order /help and Telegram's menu show them. */
+export const COMMANDS: CommandSpec[] = [
+  { command: "latest", describe: "cmd-latest" },
+  { command: "sources", describe: "cmd-sources" },
+  { command: "help", describe: "cmd-help" },
+  { command: "start", describe: "cmd-start" },
+];
+
+/** The command list for setMyCommands in one language. */
+export function commandList(t: (key: string) => string): BotCommand[] {
+  return COMMANDS.map((c) => ({ command: c.command, description: t(c.describe) }));
+}

@@ -1,0 +1,49 @@
+import type { BotContext } from "./context.ts";
+
+const ADMIN_STATUSES = new Set(["creator", "administrator"]);
+
+/** True when the sender is one of the editors named in ADMIN_IDS. */
+export function isEditor(ctx: BotContext): boolean {
+  return ctx.from !== undefined && ctx.deps.adminIds.includes(ctx.from.id);
+}
+
+/**
+ * True when the sender may change this chat's subscription: anyone in a
+ * private chat; in a group, its admins — an anonymous admin writes as the
+ * group itself (sender_chat is the chat) — checked with getChatMember.
+ */
+export async function canManageChat(ctx: BotContext): Promise<boolean> {
+  const chat = ctx.chat;
+  if (!chat) return false;
+  if (chat.type === "private") return true;
+  if (chat.type === "channel") return false;
+  if (ctx.senderChat?.id === chat.id) return true;
+  if (!ctx.from || ctx.from.is_bot) return false;
+  const member = await ctx.api.getChatMember(chat.id, ctx.from.id);
+  return ADMIN_STATUSES.has(member.status);
+}
+
+/** True when `userId` is an admin of `chatId` (creator or administrator). */
+export async function isAdminOf(ctx: BotContext, chatId: number, userId: number): Promise<boolean> {
+  const member = await ctx.api.getChatMember(chatId, userId);
+  return ADMIN_STATUSES.has(member.status);
+}
+
+/**
+ * Middleware for commands that change a group: non-admins get one line
+ * saying why, and nothing changes.
+ */
+export async function requireChatAdmin(ctx: BotContext, next: () => Promise<void>): Promise<void> {
+  if (await canManageChat(ctx)) return next();
+  if (ctx.callbackQuery) {
+    await ctx.answerCallbackQuery({ text: ctx.t("only-admins"), show_alert: true });
+  } else {
+    await ctx.reply(ctx.t("only-admins"));
+  }
+}
+
+/** Middleware for editor commands: anyone else is told the command is for editors. */
+export async function requireEditor(ctx: BotContext, next: () => Promise<void>): Promise<void> {
+  if (isEditor(ctx)) return next();
+  await ctx.reply(ctx.t("only-editors"));
+}

@@ -1,0 +1,46 @@
+import { type RunnerHandle, run } from "@grammyjs/runner";
+import type { Bot } from "grammy";
+import type { Logger } from "../logger.ts";
+import { commandList } from "./commands.ts";
+import type { BotContext } from "./context.ts";
+import { createI18n } from "./i18n.ts";
+
+export const ALLOWED_UPDATES = [
+  "message",
+  "edited_message",
+  "callback_query",
+  "my_chat_member",
+  "channel_post",
+] as const;
+
+/**
+ * Registers the command menu in English (default) and Ukrainian. A refusal
+ * is logged and ignored: the menu is a convenience, never a reason to stop.
+ */
+export async function registerCommands(bot: Bot<BotContext>, logger: Logger): Promise<void> {
+  const i18n = createI18n("en");
+  for (const lang of ["en", "uk"] as const) {
+    try {
+      await bot.api.setMyCommands(
+        commandList((key) => i18n.t(lang, key)),
+        lang === "en" ? {} : { language_code: lang },
+      );
+    } catch (err) {
+      logger.warn({ err, lang }, "Telegram refused setMyCommands; the bot keeps running");
+    }
+  }
+}
+
+/**
+ * Starts long polling through @grammyjs/runner (updates of different chats in
+ * parallel, one chat in order thanks to sequentialize in createBot).
+ */
+export async function startPolling(bot: Bot<BotContext>, logger: Logger): Promise<RunnerHandle> {
+  await bot.init();
+  await registerCommands(bot, logger);
+  const handle = run(bot, {
+    runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] }, retryInterval: "exponential" },
+  });
+  logger.info({ username: bot.botInfo.username }, "polling for updates");
+  return handle;
+}

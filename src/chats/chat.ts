@@ -1,0 +1,69 @@
+import type { Language } from "../config.ts";
+
+export type ChatKind = "private" | "group" | "supergroup" | "channel";
+
+/** active = subscribed; paused = unsubscribed, settings kept; left/blocked = the bot can no longer post there. */
+export type ChatStatus = "active" | "paused" | "left" | "blocked";
+
+/** Quiet hours in the chat's local time; `end` may be earlier than `start` (wraps past midnight). */
+export interface QuietHours {
+  start: string;
+  end: string;
+}
+
+/** What a chat's users can change. */
+export interface ChatSettings {
+  lang: Language;
+  /** IANA time zone */
+  tz: string;
+  /** local digest times "HH:MM", sorted, unique, 1..MAX_TIMES */
+  times: string[];
+  /** topic ids; empty = every topic */
+  topics: string[];
+  /** items per digest, MIN_ITEMS..MAX_ITEMS */
+  maxItems: number;
+  /** link previews under digest items */
+  previews: boolean;
+  quiet?: QuietHours;
+  /** flash alerts for urgent items */
+  flash: boolean;
+  /** forum topic the digest is posted in */
+  threadId?: number;
+}
+
+export interface Chat extends ChatSettings {
+  id: number;
+  kind: ChatKind;
+  title?: string;
+  status: ChatStatus;
+  /** publishedAt ms of the newest article already delivered in a digest; 0 = none */
+  cursor: number;
+  /** ms since epoch, kept to the second, like updatedAt and lastDeliveryAt */
+  createdAt: number;
+  updatedAt: number;
+  lastDeliveryAt?: number;
+  /** user ids who manage a linked channel from their private chat; empty otherwise */
+  managers: number[];
+}
+
+export const CHAT_KINDS: readonly ChatKind[] = ["private", "group", "supergroup", "channel"];
+export const CHAT_STATUSES: readonly ChatStatus[] = ["active", "paused", "left", "blocked"];
+
+export const MAX_TIMES = 6;
+export const MIN_ITEMS = 1;
+export const MAX_ITEMS = 10;
+export const DEFAULT_TIMES: readonly string[] = ["08:00"];
+export const DEFAULT_MAX_ITEMS = 5;
+
+/** The settings a new chat starts with; language and zone come from the deployment's config. */
+export function defaultSettings(defaults: { lang: Language; tz: string }): ChatSettings {
+  return {
+    lang: defaults.lang,
+    tz: defaults.tz,
+    times: [...DEFAULT_TIMES],
+    topics: [],
+    maxItems: DEFAULT_MAX_ITEMS,
+    previews: false,
+    flash: true,
+  };
+}

@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import type { ArticleInput } from "../../src/articles/article.ts";
+import { startBotHarness } from "../support/bot-harness.ts";
+
+// Invented articles for tests only.
+const hour = 3_600_000;
+const base = Date.parse("2024-12-17T09:00:00Z");
+function invented(i: number, extra: Partial<ArticleInput> = {}): ArticleInput {
+  return {
+    url: `https://example.org/test/${i}`,
+    title: `Invented headline ${i} <b>&`,
+    summary: `Invented summary number ${i} for tests.`,
+    source: "Example Wire",
+    publishedAt: base - i * hour,
+    topics: i % 2 === 0 ? ["kursk"] : ["air-war"],
+    ...extra,
+  };
+}
+
+describe("foundation commands", () => {
+  it("/start welcomes in English with the main buttons", async () => {
+    const h = await startBotHarness();
+    const user = h.fake.addUser({ language_code: "en" });
+    h.fake.sendText(user.id, user, "/start");
+    const reply = await h.fake.waitForMessage(user.id);
+    expect(reply.text).toContain("Frontline Digest");
+    const buttons = (
+      reply.reply_markup as { inline_keyboard: { callback_data?: string }[][] }
+    ).inline_keyboard
+      .flat()
+      .map((b) => b.callback_data);
+    expect(buttons).toEqual(expect.arrayContaining(["latest", "topics", "help", "sources"]));
+  });
+
+  it("/start speaks Ukrainian to a uk client and English to others", async () => {
+    const h = await startBotHarness();
+    const uk = h.fake.addUser({ language_code: "uk" });
+    const de = h.fake.addUser({ language_code: "de" });
+    h.fake.sendText(uk.id, uk, "/start");
+    h.fake.sendText(de.id, de, "/start");
+    expect((await h.fake.waitForMessage(uk.id)).text).toContain("короткі підсумки");
+    expect((await h.fake.waitForMessage(de.id)).text).toContain("short summaries");
+  });
+
+  it("/help lists every command, one line each", async () => {
+    const h = await startBotHarness();
+    const user = h.fake.addUser();
+    h.fake.sendText(user.id, user, "/help");
+    const reply = await h.fake.waitForMessage(user.id);
+    for (const command of ["/start", "/help", "/latest", "/sources"]) {
+      expect(reply.text.split("\n").filter((l) => l.startsWith(command))).toHaveLength(1);
+    }
+  });
+
+  it("/latest sends the newest 3 by default, escaped, with source, date and topics", async () => {
+    const h = await startBotHarness();
+    for (let i = 0; i < 5; i++) await h.articles.put(invented(i));
+    const user = h.fake.addUser();
+    h.fake.sendText(user.id, user, "/latest");
+    const reply = await h.fake.waitForMessage(user.id);
+    expect(reply.text).toContain("Invented headline 0 <b>&");
+    expect(reply.text).toContain("Invented headline 2");
+    expect(reply.text).not.toContain("Invented headline 3");
+    expect(reply.text).toContain("Example Wire");
+    expect(reply.text).toContain("17 Dec 2024");
+    const link = reply.entities.find((e) => e.type === "text_link");
+    expect(link && "url" in link ? link.url : "").toBe("https://example.org/test/0");
+    expect(reply.options.link_preview_options).toEqual({ is_disabled: true });
+  });
+
+  it("/latest n honours n and explains bad values", async () => {
+    const h = await startBotHarness();
+    for (let i = 0; i < 12; i++) await h.articles.put(invented(i));
+    const user = h.fake.addUser();
+    h.fake.sendText(user.id, user, "/latest 10");
+    await h.fake.waitForMessage(user.id, (m) => m.text.includes("Invented headline 9"));
+    expect(h.fake.sent(user.id).some((m) => m.text.includes("Invented headline 10"))).toBe(false);
+
+    for (const bad of ["abc", "99", "0", "-1"]) {
+      const before = h.fake.sent(user.id).length;
+      h.fake.sendText(user.id, user, `/latest ${bad}`);
+      const reply = await h.fake.waitForMessage(user.id, () => true, { sinceIndex: before });
+      expect(reply.text).toMatch(/1 to 10/);
+    }
+  });
+
+  it("/latest on an empty store says there is nothing yet", async () => {
+    const h = await startBotHarness();
+    const user = h.fake.addUser();
+    h.fake.sendText(user.id, user, "/latest");
+    expect((await h.fake.waitForMessage(user.id)).text).toContain("no articles yet");
+  });
+
+  it("deep link /start topic_kursk opens that topic's newest items", async () => {
+    const h = await startBotHarness();
+    for (let i = 0; i < 6; i++) await h.articles.put(invented(i));
+    const user = h.fake.addUser();
+    h.fake.sendText(user.id, user, "/start topic_kursk");
+    const reply = await h.fake.waitForMessage(user.id);
+    expect(reply.text).toContain("Kursk");
+    expect(reply.text).toContain("Invented headline 0");
+    expect(reply.text).not.toContain("Invented headline 1");
+  });
+
+  it("the topics button lists topics and a topic button opens its items", async () => {
+    const h = await startBotHarness();
+    for (let i = 0; i < 4; i++) await h.articles.put(invented(i));
+    const user = h.fake.addUser();
+    h.fake.sendText(user.id, user, "/start");
+    const welcome = await h.fake.waitForMessage(user.id);
+    h.fake.pressButton(welcome, user, "topics");
+    const picker = await h.fake.waitForMessage(user.id, (m) => m.text.includes("Pick a topic"));
+    h.fake.pressButton(picker, user, "topic:air-war");
+    const items = await h.fake.waitForMessage(user.id, (m) =>
+      m.text.includes("Invented headline 1"),
+    );
+    expect(items.text).not.toContain("Invented headline 0");
+    expect(h.fake.callbackAnswers.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("in a group it answers /latest@its_name and ignores other bots' commands", async () => {
+    const h = await startBotHarness();
+    await h.articles.put(invented(0));
+    const member = h.fake.addUser();
+    const group = h.fake.addChat({ type: "supergroup", title: "Readers", members: [member] });
+    const name = h.fake.bot.username;
+    h.fake.sendText(group, member, "/latest@other_bot");
+    h.fake.sendText(group, member, `/latest@${name} 1`);
+    const reply = await h.fake.waitForMessage(group.id);
+    expect(reply.text).toContain("Invented headline 0");
+    expect(h.fake.sent(group.id)).toHaveLength(1);
+  });
+
+  it("/sources says where the content comes from", async () => {
+    const h = await startBotHarness();
+    const user = h.fake.addUser({ language_code: "uk" });
+    h.fake.sendText(user.id, user, "/sources");
+    const reply = await h.fake.waitForMessage(user.id);
+    expect(reply.text).toContain("Euromaidan Press");
+    expect(reply.text).toContain("Видання");
+  });
+});

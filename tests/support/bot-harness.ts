@@ -1,0 +1,113 @@
+import { fileURLToPath } from "node:url";
+import { type RunnerHandle, run } from "@grammyjs/runner";
+import type { Bot } from "grammy";
+import type { Redis } from "ioredis";
+import { pino } from "pino";
+import { onTestFinished } from "vitest";
+import { type ArticleStore, createArticleStore } from "../../src/articles/article-store.ts";
+import { loadTopics, type Topic } from "../../src/articles/topics.ts";
+import type { BotContext, BotDeps } from "../../src/bot/context.ts";
+import { createBot } from "../../src/bot/index.ts";
+import { ALLOWED_UPDATES } from "../../src/bot/polling.ts";
+import { type ChatStore, createChatStore } from "../../src/chats/chat-store.ts";
+import { createRedis } from "../../src/redis/connection.ts";
+import { createKeys, type Keys } from "../../src/redis/keys.ts";
+import { createFakeTelegram, type FakeTelegram } from "./fake-telegram.ts";
+import { deleteByPrefix, randomPrefix, testRedisUrl } from "./redis.ts";
+
+export const TOPICS_FILE = fileURLToPath(new URL("../../content/topics.json", import.meta.url));
+
+export interface BotHarnessOptions {
+  /** Reuse a fake (e.g. one with limits set); by default a new one is made and closed after. */
+  fake?: FakeTelegram;
+  /** Reuse a key prefix (a "restart" on the same data); by default a random one. */
+  prefix?: string;
+  /** Editors' user ids (ADMIN_IDS). */
+  adminIds?: number[];
+  /** Overrides of the bot's dependencies (e.g. a pinned clock). */
+  deps?: Partial<BotDeps>;
+}
+
+/** The real bot, polling a fake Telegram, on real stores in the test Redis. */
+export interface BotHarness {
+  fake: FakeTelegram;
+  redis: Redis;
+  keys: Keys;
+  prefix: string;
+  articles: ArticleStore;
+  chats: ChatStore;
+  topics: Topic[];
+  deps: BotDeps;
+  bot: Bot<BotContext>;
+  /** Stops polling and builds a fresh bot on the same stores and fake, as a process restart would. */
+  restart(): Promise<void>;
+  /** Stops polling (done automatically when the test finishes). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the bot the way production does (createBot + @grammyjs/runner long
+ * polling) against a fake Telegram and a fresh key prefix. Call it inside a
+ * test; everything is stopped and deleted when the test finishes.
+ */
+export async function startBotHarness(options: BotHarnessOptions = {}): Promise<BotHarness> {
+  const fake = options.fake ?? (await createFakeTelegram());
+  const redis = createRedis(testRedisUrl());
+  const prefix = options.prefix ?? randomPrefix();
+  const keys = createKeys(prefix);
+  const topics = loadTopics(TOPICS_FILE);
+  const articles = createArticleStore(redis, keys);
+  const chats = createChatStore(redis, keys, {
+    defaults: { lang: "en", tz: "Europe/Kyiv" },
+    topicIds: new Set(topics.map((t) => t.id)),
+  });
+  const deps: BotDeps = {
+    articles,
+    chats,
+    topics,
+    sources: [{ name: "Euromaidan Press", homepage: "https://euromaidanpress.com" }],
+    adminIds: options.adminIds ?? [],
+    defaultLanguage: "en",
+    defaultTimezone: "Europe/Kyiv",
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+    now: Date.now,
+    ...options.deps,
+  };
+
+  let runner: RunnerHandle | undefined;
+  const launch = () => {
+    const bot = createBot(deps, { token: fake.token, apiRoot: fake.apiRoot, botInfo: fake.bot });
+    runner = run(bot, {
+      runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: 5 } },
+    });
+    return bot;
+  };
+  const stop = async () => {
+    if (runner?.isRunning()) await runner.stop();
+  };
+
+  const harness: BotHarness = {
+    fake,
+    redis,
+    keys,
+    prefix,
+    articles,
+    chats,
+    topics,
+    deps,
+    bot: launch(),
+    async restart() {
+      await stop();
+      harness.bot = launch();
+    },
+    stop,
+  };
+
+  onTestFinished(async () => {
+    await stop();
+    if (!options.fake) await fake.close();
+    if (!options.prefix) await deleteByPrefix(redis, prefix);
+    redis.disconnect();
+  });
+  return harness;
+}
