@@ -67,9 +67,10 @@ const sourceSchema = z.strictObject({
   fallbackUrls: z.array(httpUrl, { error: "must be a list of URLs" }).default([]),
 });
 
-const fileSchema = z.strictObject({
-  sources: z.array(sourceSchema, { error: "must be a list of sources" }),
-});
+const fileSchema = z.strictObject(
+  { sources: z.array(sourceSchema, { error: "must be a list of sources" }) },
+  { error: 'must be an object such as { "sources": [ ... ] }' },
+);
 
 /**
  * Reads the sources file (`{ "sources": [...] }`) and checks every field.

@@ -27,6 +27,22 @@ export interface Keys {
   session(key: string): string;
   /** string: grammY conversation state */
   conversation(key: string): string;
+  /** BullMQ's own prefix (it adds the ":"), so queue keys live under ours: "fd" for "fd:" */
+  queuePrefix(): string;
+  /** hash: one delivery job's progress: the digest it sends, part index -> message_id, target chat */
+  deliveryRecord(jobId: string): string;
+  /** set: ids of the articles already pushed to a chat as flashes (expires) */
+  flashed(chatId: number | string): string;
+  /** hash: delivery counters (sent, retried, blocked, ...) */
+  deliveryCounters(): string;
+  /** string: when the next message may go out to any chat (ms, Redis clock) */
+  rateGlobal(): string;
+  /** string: when the next message may go out to one chat (ms, Redis clock) */
+  rateChat(chatId: number | string): string;
+  /** zset: send slots of the last minute to one group or channel */
+  rateGroup(chatId: number | string): string;
+  /** string: set while Telegram asked every send to wait (429); expires when it may resume */
+  ratePause(): string;
 }
 
 /** Builds the key namespace for one deployment; `prefix` defaults to `fd:`. */
@@ -44,5 +60,13 @@ export function createKeys(prefix = "fd:"): Keys {
     feed: (sourceId) => `${prefix}feed:${sourceId}`,
     session: (key) => `${prefix}session:${key}`,
     conversation: (key) => `${prefix}conversation:${key}`,
+    queuePrefix: () => (prefix.endsWith(":") ? prefix.slice(0, -1) : prefix),
+    deliveryRecord: (jobId) => `${prefix}delivered:${jobId}`,
+    flashed: (chatId) => `${prefix}flashed:${chatId}`,
+    deliveryCounters: () => `${prefix}stats:delivery`,
+    rateGlobal: () => `${prefix}rate:global`,
+    rateChat: (chatId) => `${prefix}rate:chat:${chatId}`,
+    rateGroup: (chatId) => `${prefix}rate:group:${chatId}`,
+    ratePause: () => `${prefix}rate:pause`,
   };
 }
