@@ -9,6 +9,8 @@ export interface CommandSpec {
 /** Every command, in the order /help and Telegram's menu show them. */
 export const COMMANDS: CommandSpec[] = [
   { command: "latest", describe: "cmd-latest" },
+  { command: "digest", describe: "cmd-digest" },
+  { command: "search", describe: "cmd-search" },
   { command: "sources", describe: "cmd-sources" },
   { command: "help", describe: "cmd-help" },
   { command: "start", describe: "cmd-start" },

@@ -2,8 +2,10 @@ import { sequentialize } from "@grammyjs/runner";
 import { Bot } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { BotContext, BotDeps } from "./context.ts";
+import { digestFeature } from "./features/digest.ts";
 import { helpFeature } from "./features/help.ts";
 import { latestFeature } from "./features/latest.ts";
+import { searchFeature } from "./features/search.ts";
 import { sourcesFeature } from "./features/sources.ts";
 import { startFeature } from "./features/start.ts";
 import { topicsFeature } from "./features/topics.ts";
@@ -49,6 +51,8 @@ export function createBot(deps: BotDeps, options: BotOptions): Bot<BotContext> {
   bot.use(startFeature);
   bot.use(helpFeature);
   bot.use(latestFeature);
+  bot.use(digestFeature);
+  bot.use(searchFeature);
   bot.use(topicsFeature);
   bot.use(sourcesFeature);
 

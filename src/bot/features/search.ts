@@ -1,0 +1,32 @@
+import { Composer } from "grammy";
+import { queryWords } from "../../articles/search-index.ts";
+import { escapeHtml } from "../../digest/render.ts";
+import type { BotContext } from "../context.ts";
+import { replyWithArticles } from "../reply-articles.ts";
+
+export const SEARCH_RESULTS = 5;
+const QUERY_SHOWN_CHARS = 80;
+
+function shown(words: string): string {
+  const chars = [...words];
+  const text =
+    chars.length > QUERY_SHOWN_CHARS ? `${chars.slice(0, QUERY_SHOWN_CHARS).join("")}…` : words;
+  return escapeHtml(text);
+}
+
+/** `/search <words>`: the newest articles whose title and summary contain every word. */
+export const searchFeature = new Composer<BotContext>();
+
+searchFeature.chatType(["private", "group", "supergroup"]).command("search", async (ctx) => {
+  const words = ctx.match.trim().replace(/\s+/g, " ");
+  if (queryWords(words).length === 0) {
+    await ctx.reply(ctx.t("search-usage"));
+    return;
+  }
+  const found = await ctx.deps.articles.search(words, SEARCH_RESULTS);
+  if (found.length === 0) {
+    await ctx.reply(ctx.t("search-nothing", { words: shown(words) }), { parse_mode: "HTML" });
+    return;
+  }
+  await replyWithArticles(ctx, found, ctx.t("search-header", { words: shown(words) }));
+});

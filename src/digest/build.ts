@@ -1,0 +1,184 @@
+import type { Article } from "../articles/article.ts";
+import type { ArticleStore } from "../articles/article-store.ts";
+import type { Chat } from "../chats/chat.ts";
+import { digestWindowStart, periodStartOf } from "./period.ts";
+import type { RenderItem } from "./render.ts";
+
+/** What one digest holds, before rendering. */
+export interface DigestContent {
+  /** urgent first, then newest first */
+  items: RenderItem[];
+  /** stories after the cursor that did not fit in this digest; the next digest starts with them */
+  more: number;
+  /** the cursor to store once every part was sent: the newest publishedAt among the delivered articles */
+  newestAt: number;
+  /** the period the digest covers, ms: from the last delivery (or window start)… */
+  periodStart: number;
+  /** …to now, or to newestAt when stories were left out */
+  periodEnd: number;
+}
+
+/** The chat fields a digest depends on. */
+export type DigestChat = Pick<Chat, "cursor" | "lastDeliveryAt" | "topics" | "maxItems">;
+
+export interface BuildDeps {
+  articles: ArticleStore;
+}
+
+interface Story {
+  main: Article;
+  others: Article[];
+  /** newest publishedAt among its articles */
+  latestAt: number;
+  urgent: boolean;
+}
+
+/**
+ * The chat's next digest, or undefined when nothing new was published.
+ *
+ * Takes the articles published after the digest window start (see
+ * digestWindowStart: the cursor, or the last 24 hours for a chat that never
+ * had one) and not after `now`, within the chat's topics (none = all).
+ * Articles of one near-duplicate cluster are one story: the earliest report
+ * with a summary is shown, the others are listed under "also reported by".
+ *
+ * The cursor is a single publishedAt, so it can only advance over what was
+ * delivered if every story left out is newer than every story sent. When
+ * more stories are waiting than `chat.maxItems`, the OLDEST ones are taken
+ * (by their newest article), and `more` counts the rest, all still after the
+ * new cursor: "and 7 more — /digest" then gives exactly those. Stories sharing
+ * the cut-off time are taken or left together, so none is skipped; only when
+ * that would leave the digest empty may it hold more than maxItems. The items
+ * are then shown urgent (flash) first, then newest first.
+ *
+ * Flash items are included like any other; once flash alerts record what was
+ * pushed to a chat, those should be left out here.
+ */
+export async function buildDigest(
+  chat: DigestChat,
+  deps: BuildDeps,
+  options: { now?: number } = {},
+): Promise<DigestContent | undefined> {
+  const now = options.now ?? Date.now();
+  const windowStart = digestWindowStart(chat, now);
+  const articles = await deps.articles.since(windowStart, { topics: chat.topics, untilMs: now });
+  if (articles.length === 0) return undefined;
+
+  const stories = groupStories(articles);
+  const chosen = chooseOldest(stories, chat.maxItems);
+  const newestAt = Math.max(...chosen.map((story) => story.latestAt));
+  const oldestAt = Math.min(...articles.map((article) => article.publishedAt));
+  const more = stories.length - chosen.length;
+  return {
+    items: chosen.sort(displayOrder).map(toRenderItem),
+    more,
+    newestAt,
+    periodStart: periodStartOf(chat, windowStart, oldestAt),
+    periodEnd: more > 0 ? newestAt : now,
+  };
+}
+
+/**
+ * publishedAt of the newest article the chat could get (in its topics, not
+ * after `now`), for "nothing new — the last article arrived …"; undefined
+ * when there is none.
+ */
+export async function lastArticleAt(
+  chat: Pick<Chat, "topics">,
+  deps: BuildDeps,
+  options: { now?: number } = {},
+): Promise<number | undefined> {
+  const now = options.now ?? Date.now();
+  const [newest] = await deps.articles.latest(1, { topics: chat.topics, before: now + 1 });
+  return newest?.publishedAt;
+}
+
+/** One story per cluster, one per article without a cluster. */
+function groupStories(articles: Article[]): Story[] {
+  const clusters = new Map<string, Article[]>();
+  const stories: Story[] = [];
+  for (const article of articles) {
+    if (article.cluster === undefined) {
+      stories.push(story([article]));
+      continue;
+    }
+    const members = clusters.get(article.cluster);
+    if (members) members.push(article);
+    else clusters.set(article.cluster, [article]);
+  }
+  for (const members of clusters.values()) stories.push(story(members));
+  return stories;
+}
+
+function story(members: Article[]): Story {
+  const [main, ...others] = [...members].sort(mainFirst);
+  if (!main) throw new RangeError("a story needs at least one article");
+  return {
+    main,
+    others: others.sort((a, b) => a.publishedAt - b.publishedAt || compareIds(a, b)),
+    latestAt: Math.max(...members.map((m) => m.publishedAt)),
+    urgent: members.some((m) => m.urgency === "flash"),
+  };
+}
+
+/** The report to show for a story: one with a summary, the earliest, the fullest. */
+function mainFirst(a: Article, b: Article): number {
+  const summaries = Number(b.summary !== "") - Number(a.summary !== "");
+  return (
+    summaries ||
+    a.publishedAt - b.publishedAt ||
+    b.summary.length - a.summary.length ||
+    compareIds(a, b)
+  );
+}
+
+/** The `max` stories with the oldest latestAt, never splitting stories that share the cut-off time. */
+function chooseOldest(stories: Story[], max: number): Story[] {
+  const limit = Math.max(1, Math.floor(max) || 1);
+  const sorted = [...stories].sort((a, b) => a.latestAt - b.latestAt || compareIds(a.main, b.main));
+  const first = sorted[limit];
+  const last = sorted[limit - 1];
+  if (!first || !last || first.latestAt !== last.latestAt) return sorted.slice(0, limit);
+  const cut = last.latestAt;
+  const before = sorted.filter((s) => s.latestAt < cut);
+  return before.length > 0 ? before : sorted.filter((s) => s.latestAt === cut);
+}
+
+function displayOrder(a: Story, b: Story): number {
+  return (
+    Number(b.urgent) - Number(a.urgent) ||
+    b.main.publishedAt - a.main.publishedAt ||
+    compareIds(a.main, b.main)
+  );
+}
+
+function compareIds(a: Article, b: Article): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function toRenderItem(story: Story): RenderItem {
+  const { main } = story;
+  const item: RenderItem = {
+    title: main.title,
+    url: main.url,
+    summary: main.summary,
+    source: main.source,
+    publishedAt: main.publishedAt,
+    topics: main.topics,
+    urgency: story.urgent ? "flash" : "normal",
+  };
+  const seen = new Set([sourceKey(main.source)]);
+  const also: { source: string; url: string }[] = [];
+  for (const other of story.others) {
+    const key = sourceKey(other.source);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    also.push({ source: other.source, url: other.url });
+  }
+  if (also.length > 0) item.alsoReportedBy = also;
+  return item;
+}
+
+function sourceKey(source: string): string {
+  return source.trim().toLowerCase();
+}
