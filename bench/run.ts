@@ -7,6 +7,7 @@ import type { Bench } from "./lib.ts";
 const registry: Record<string, () => Promise<Bench>> = {
   latest: async () => (await import("./latest.ts")).latest,
   "chat-memory": async () => (await import("./chat-memory.ts")).chatMemory,
+  rouge: async () => (await import("./rouge.ts")).rouge,
 };
 
 const wanted = process.argv.slice(2);

@@ -1,4 +1,5 @@
-import { SUMMARY_MAX_CHARS } from "./article.ts";
+import { isBoilerplate } from "./boilerplate.ts";
+import { summarizeSentences } from "./extractive.ts";
 import { splitSentences } from "./sentences.ts";
 
 export interface SummarizeOptions {
@@ -6,33 +7,9 @@ export interface SummarizeOptions {
   maxChars?: number;
   /** most sentences to keep; default 3 */
   maxSentences?: number;
+  /** the article's title, when known: sentences that share its words rank higher */
+  title?: string;
 }
-
-const DEFAULT_MAX_SENTENCES = 3;
-const CAPTION_MAX_CHARS = 300;
-
-const NOT_LETTER_AFTER = String.raw`(?![\p{L}\p{N}])`;
-/** Navigation and appeals at the start of a sentence. */
-const BOILERPLATE_START = new RegExp(
-  String.raw`^(?:read (?:also|more)|also read|see also|related(?: articles| news| stories)?\s*:|more on this|subscribe|follow us|support us|join us|sign up|share(?:\s+(?:this|on|via)${NOT_LETTER_AFTER}|\s*[:!]|$)|advertisement|click here|donate|become a patron|читайте (?:також|также|ще|еще|більше|больше)|дивіться також|смотрите также|підписуйтес[ья]|підпишіться|подписывайтес[ья]|подпишитесь|підтримайте|поддержите|приєднуйтес[ья]|присоединяйтес[ья]|реклама)${NOT_LETTER_AFTER}`,
-  "iu",
-);
-/** Appeals that may sit anywhere in a sentence. */
-const BOILERPLATE_ANYWHERE =
-  /\b(?:subscribe to (?:our|us)|follow us on|sign up for our|join our (?:telegram|channel|community)|support our (?:work|journalism)|all rights reserved)\b|підпис(?:уйтеся|уйтесь|атися) на наш|подпис(?:ывайтесь|аться) на наш|на наш (?:telegram|телеграм)/iu;
-/** Credits and captions: dropped only when short, so a sentence that merely starts this way stays. */
-const CAPTION =
-  /^(?:photos?|images?|video|illustration|illustrative (?:photo|image)|featured image|cover image|source|credit|left|right|above|below|top|pictured|фото|на фото|відео|видео|ілюстрація|иллюстрация|джерело|источник|зліва|справа|слева)\s*(?:[:|]|\(|by\b|credit)/iu;
-/** Bylines, reading times and bare dates that article pages put above the text. */
-const PAGE_FURNITURE = [
-  /^[Bb]y\s*\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,3}$/u,
-  /^(?:автор|author)\s*:/iu,
-  /^\d+\s*(?:min(?:ute)?s?|хв(?:илин[аи]?)?|мин(?:ут[аы]?)?)\.?(?:\s+(?:read|читання|чтения))?$/iu,
-  /^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?:,?\s+\d{1,2}:\d{2})?$/u,
-  /^\d{1,2}\s+\p{L}+\.?\s+\d{4}(?:,?\s+\d{1,2}:\d{2})?$/u,
-  /^\p{L}+\.?\s+\d{1,2},?\s+\d{4}(?:,?\s+\d{1,2}:\d{2})?$/u,
-];
-const TRAILING_JUNK = /[\s,;:—–\-([{"“„«‘]+$/u;
 
 const ENTITIES: Record<string, string> = {
   amp: "&",
@@ -100,32 +77,8 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * must be). Pure and deterministic; "" when nothing is left.
  */
 export function summarize(text: string, options: SummarizeOptions = {}): string {
-  const maxChars = Math.floor(options.maxChars ?? SUMMARY_MAX_CHARS);
-  const maxSentences = Math.floor(options.maxSentences ?? DEFAULT_MAX_SENTENCES);
-  if (!(maxChars >= 1) || !(maxSentences >= 1)) return "";
-
   const sentences = splitSentences(toPlainText(text)).filter((s) => !isBoilerplate(s));
-  const picked: string[] = [];
-  let used = 0;
-  for (const sentence of sentences) {
-    if (picked.length === maxSentences) break;
-    const length = codePoints(sentence);
-    const total = picked.length === 0 ? length : used + 1 + length;
-    if (total > maxChars) break;
-    picked.push(sentence);
-    used = total;
-  }
-  if (picked.length > 0) return picked.join(" ");
-  const first = sentences[0];
-  return first === undefined ? "" : cutAtWord(first, maxChars);
-}
-
-/** Whether a sentence is navigation, an appeal, a caption or page furniture rather than reporting. */
-export function isBoilerplate(sentence: string): boolean {
-  const s = sentence.replace(/^[^\p{L}\p{N}]+/u, "");
-  if (BOILERPLATE_START.test(s) || BOILERPLATE_ANYWHERE.test(s)) return true;
-  if (s.length <= CAPTION_MAX_CHARS && CAPTION.test(s)) return true;
-  return PAGE_FURNITURE.some((pattern) => pattern.test(s));
+  return summarizeSentences(sentences, options);
 }
 
 /**
@@ -153,27 +106,4 @@ function decodeEntities(text: string): string {
     const valid = cp > 0 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff);
     return valid ? String.fromCodePoint(cp) : "\ufffd";
   });
-}
-
-/**
- * `sentence` cut to at most `maxChars` code points including the "…": at the
- * last whitespace that leaves room for it, trailing commas and dashes
- * dropped; a first word longer than that is cut inside.
- */
-function cutAtWord(sentence: string, maxChars: number): string {
-  const points = Array.from(sentence);
-  const room = maxChars - 1;
-  const head = points.slice(0, room).join("");
-  const boundary = /\s/u.test(points[room] ?? "") ? head.length : head.search(/\s\S*$/u);
-  const cut = boundary > 0 ? head.slice(0, boundary).replace(TRAILING_JUNK, "") : "";
-  return `${cut === "" ? head : cut}…`;
-}
-
-function codePoints(text: string): number {
-  let count = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code >= 0xd800 && code <= 0xdbff) count--;
-  }
-  return count;
 }
