@@ -73,6 +73,8 @@ export const latest: Bench = {
           chats,
           topics,
           sources: [],
+          redis,
+          keys,
           adminIds: [],
           defaultLanguage: "en",
           defaultTimezone: "Europe/Kyiv",

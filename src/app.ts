@@ -80,6 +80,8 @@ export async function createApp(config: Config, logger = createLogger(config)): 
         defaultTimezone: config.defaultTimezone,
         logger,
         now: Date.now,
+        redis,
+        keys,
       },
       { token: config.botToken, apiRoot: config.telegramApiRoot },
     );

@@ -1,19 +1,23 @@
+import type { ConversationFlavor } from "@grammyjs/conversations";
 import type { I18nFlavor } from "@grammyjs/i18n";
 import type { Context } from "grammy";
+import type { Redis } from "ioredis";
 import type { ArticleStore } from "../articles/article-store.ts";
 import type { Topic } from "../articles/topics.ts";
 import type { Chat } from "../chats/chat.ts";
 import type { ChatStore } from "../chats/chat-store.ts";
 import type { Language } from "../config.ts";
+import type { Source } from "../feeds/sources.ts";
 import type { Logger } from "../logger.ts";
+import type { Keys } from "../redis/keys.ts";
 
 /** Everything a feature needs, handed to createBot; nothing is global. */
 export interface BotDeps {
   articles: ArticleStore;
   chats: ChatStore;
   topics: Topic[];
-  /** Outlets the bot follows or quotes, for /sources. */
-  sources: { name: string; homepage?: string }[];
+  /** Outlets the bot follows (content/sources.json), for /sources. */
+  sources: Source[];
   /** Editors: may publish, flash, edit and see stats. */
   adminIds: number[];
   defaultLanguage: Language;
@@ -21,6 +25,11 @@ export interface BotDeps {
   logger: Logger;
   /** Clock, so tests can pin "now". */
   now: () => number;
+  /** For the bot's own short-lived state (e.g. a setting a user was asked to type), under `keys`. */
+  redis: Redis;
+  keys: Keys;
+  /** How long /subscribe waits for an answer before it ends at the user's next message; default 15 minutes. */
+  conversationIdleMs?: number;
 }
 
 interface Extras {
@@ -33,4 +42,5 @@ interface Extras {
   chatRecord: Chat | undefined;
 }
 
-export type BotContext = Context & I18nFlavor & Extras;
+/** ctx.conversation comes from the conversations plugin, installed for every update. */
+export type BotContext = ConversationFlavor<Context & I18nFlavor & Extras>;

@@ -1,14 +1,24 @@
+import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { BotContext, BotDeps } from "./context.ts";
+import { conversationOptions } from "./conversations/storage.ts";
+import { createSubscribeConversation } from "./conversations/subscribe.ts";
+import { channelsFeature } from "./features/channels.ts";
 import { digestFeature } from "./features/digest.ts";
 import { helpFeature } from "./features/help.ts";
 import { latestFeature } from "./features/latest.ts";
+import { membershipFeature } from "./features/membership.ts";
+import { migrationFeature } from "./features/migration.ts";
 import { searchFeature } from "./features/search.ts";
+import { settingsFeature } from "./features/settings.ts";
 import { sourcesFeature } from "./features/sources.ts";
 import { startFeature } from "./features/start.ts";
+import { statusFeature } from "./features/status.ts";
+import { subscribeFeature } from "./features/subscribe.ts";
 import { topicsFeature } from "./features/topics.ts";
+import { topicsToggleFeature } from "./features/topics-toggle.ts";
 import { createI18n, languageOf } from "./i18n.ts";
 
 export interface BotOptions {
@@ -44,17 +54,31 @@ export function createBot(deps: BotDeps, options: BotOptions): Bot<BotContext> {
     return next();
   });
   bot.use(i18n);
-  // Other bots' messages are never commands for us.
-  bot.drop((ctx) => ctx.message?.from?.is_bot === true);
+  // Other bots' messages are never commands for us. A message sent on behalf
+  // of a chat (an anonymous admin, a group upgrade) comes "from" a service bot
+  // with sender_chat set, and is the chat's own.
+  bot.use((ctx, next) =>
+    ctx.message?.from?.is_bot === true && !ctx.message.sender_chat ? undefined : next(),
+  );
+  // Conversations see an update before the features below; state in Redis, per chat.
+  bot.use(conversations(conversationOptions(deps)));
+  bot.use(createSubscribeConversation(deps));
 
   // The routing table: one feature per line, in order.
+  bot.use(migrationFeature);
+  bot.use(membershipFeature);
+  bot.use(settingsFeature); // before any feature that sends its menus
   bot.use(startFeature);
   bot.use(helpFeature);
   bot.use(latestFeature);
   bot.use(digestFeature);
   bot.use(searchFeature);
   bot.use(topicsFeature);
+  bot.use(topicsToggleFeature);
   bot.use(sourcesFeature);
+  bot.use(channelsFeature);
+  bot.use(subscribeFeature);
+  bot.use(statusFeature);
 
   bot.catch(async ({ ctx, error }) => {
     ctx.log.error({ err: error }, "update failed");

@@ -21,8 +21,14 @@ export interface Keys {
   schedule(): string;
   /** set: ids of the chats (linked channels) a user manages from their private chat */
   chatsManagedBy(userId: number | string): string;
+  /** string: which setting the bot waits for a user to type in a chat (expires) */
+  awaitingInput(chatId: number | string, userId: number | string): string;
   /** hash: one feed source's fetch state */
   feed(sourceId: string): string;
+  /** string: the article id and content fingerprint of one feed item a source carried (expires) */
+  feedItem(sourceId: string, itemHash: string): string;
+  /** string: set while one instance polls a source, so two never fetch it at once (expires) */
+  feedLock(sourceId: string): string;
   /** string: grammY session data */
   session(key: string): string;
   /** string: grammY conversation state */
@@ -33,6 +39,8 @@ export interface Keys {
   deliveryRecord(jobId: string): string;
   /** set: ids of the articles already pushed to a chat as flashes (expires) */
   flashed(chatId: number | string): string;
+  /** string: set once an urgent article was fanned out to the subscribed chats (expires) */
+  flashFanOut(articleId: string): string;
   /** hash: delivery counters (sent, retried, blocked, ...) */
   deliveryCounters(): string;
   /** string: when the next message may go out to any chat (ms, Redis clock) */
@@ -57,12 +65,16 @@ export function createKeys(prefix = "fd:"): Keys {
     chat: (chatId) => `${prefix}chat:${chatId}`,
     schedule: () => `${prefix}schedule`,
     chatsManagedBy: (userId) => `${prefix}manages:${userId}`,
+    awaitingInput: (chatId, userId) => `${prefix}awaiting:${chatId}:${userId}`,
     feed: (sourceId) => `${prefix}feed:${sourceId}`,
+    feedItem: (sourceId, itemHash) => `${prefix}feed:${sourceId}:item:${itemHash}`,
+    feedLock: (sourceId) => `${prefix}feed:${sourceId}:lock`,
     session: (key) => `${prefix}session:${key}`,
     conversation: (key) => `${prefix}conversation:${key}`,
     queuePrefix: () => (prefix.endsWith(":") ? prefix.slice(0, -1) : prefix),
     deliveryRecord: (jobId) => `${prefix}delivered:${jobId}`,
     flashed: (chatId) => `${prefix}flashed:${chatId}`,
+    flashFanOut: (articleId) => `${prefix}flash:fanout:${articleId}`,
     deliveryCounters: () => `${prefix}stats:delivery`,
     rateGlobal: () => `${prefix}rate:global`,
     rateChat: (chatId) => `${prefix}rate:chat:${chatId}`,

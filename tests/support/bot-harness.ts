@@ -10,12 +10,14 @@ import type { BotContext, BotDeps } from "../../src/bot/context.ts";
 import { createBot } from "../../src/bot/index.ts";
 import { ALLOWED_UPDATES } from "../../src/bot/polling.ts";
 import { type ChatStore, createChatStore } from "../../src/chats/chat-store.ts";
+import { loadSources } from "../../src/feeds/sources.ts";
 import { createRedis } from "../../src/redis/connection.ts";
 import { createKeys, type Keys } from "../../src/redis/keys.ts";
 import { createFakeTelegram, type FakeTelegram } from "./fake-telegram.ts";
 import { deleteByPrefix, randomPrefix, testRedisUrl } from "./redis.ts";
 
 export const TOPICS_FILE = fileURLToPath(new URL("../../content/topics.json", import.meta.url));
+export const SOURCES_FILE = fileURLToPath(new URL("../../content/sources.json", import.meta.url));
 
 export interface BotHarnessOptions {
   /** Reuse a fake (e.g. one with limits set); by default a new one is made and closed after. */
@@ -65,12 +67,14 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     articles,
     chats,
     topics,
-    sources: [{ name: "Euromaidan Press", homepage: "https://euromaidanpress.com" }],
+    sources: loadSources(SOURCES_FILE),
     adminIds: options.adminIds ?? [],
     defaultLanguage: "en",
     defaultTimezone: "Europe/Kyiv",
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
     now: Date.now,
+    redis,
+    keys,
     ...options.deps,
   };
 

@@ -1,0 +1,27 @@
+import { Composer } from "grammy";
+import type { BotContext } from "../context.ts";
+
+async function moveChat(ctx: BotContext, oldId: number, newId: number): Promise<void> {
+  const moved = await ctx.deps.chats.migrate(oldId, newId);
+  ctx.log.info(
+    { from: oldId, to: newId, status: moved?.status ?? "unknown" },
+    "group upgraded to a supergroup",
+  );
+}
+
+/**
+ * A group upgraded to a supergroup gets a new id. Telegram says so twice —
+ * `migrate_to_chat_id` in the old group, `migrate_from_chat_id` in the new
+ * supergroup — in either order, and either may be redelivered; the store's
+ * migrate is idempotent, so each message simply moves whatever is left under
+ * the old id. Settings, status, cursor and schedule carry over.
+ */
+export const migrationFeature = new Composer<BotContext>();
+
+migrationFeature.on("message:migrate_to_chat_id", (ctx) =>
+  moveChat(ctx, ctx.chat.id, ctx.msg.migrate_to_chat_id),
+);
+
+migrationFeature.on("message:migrate_from_chat_id", (ctx) =>
+  moveChat(ctx, ctx.msg.migrate_from_chat_id, ctx.chat.id),
+);

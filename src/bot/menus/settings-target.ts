@@ -1,0 +1,146 @@
+import { type Chat, defaultSettings } from "../../chats/chat.ts";
+import type { SettingError } from "../../chats/settings.ts";
+import type { BotContext } from "../context.ts";
+import { canManageChat, isAdminOf } from "../guards.ts";
+
+/**
+ * The ids of every menu in settings-menu.ts and topics-menu.ts: their buttons
+ * carry the target chat id as payload, callback data
+ * `<menu>/<row>/<col>/<chat id>/<fingerprint>`.
+ */
+export const TARGET_MENU_IDS: ReadonlySet<string> = new Set([
+  "set",
+  "set-lang",
+  "set-topics",
+  "set-times",
+  "set-tz",
+  "set-items",
+  "set-quiet",
+  "tp",
+]);
+
+const targets = new WeakMap<BotContext, number>();
+const loaded = new WeakMap<BotContext, { id: number; chat: Chat | undefined }>();
+
+/** The chat id a menu button press carries, or undefined for any other callback data. */
+export function pressedTarget(data: string): number | undefined {
+  const [menu, row, col, payload] = data.split("/");
+  if (!menu || !TARGET_MENU_IDS.has(menu) || !row || !col || !payload) return undefined;
+  if (!/^-?\d{1,16}$/.test(payload)) return undefined;
+  const id = Number(payload);
+  return Number.isSafeInteger(id) ? id : undefined;
+}
+
+/** Makes the menus sent or edited during this update act on `chatId`. */
+export function setTarget(ctx: BotContext, chatId: number): void {
+  if (targets.get(ctx) !== chatId) loaded.delete(ctx);
+  targets.set(ctx, chatId);
+}
+
+/** The chat the menus of this update act on: set explicitly, carried by the pressed button, else this chat. */
+export function targetOf(ctx: BotContext): number {
+  const explicit = targets.get(ctx);
+  if (explicit !== undefined) return explicit;
+  const pressed = ctx.callbackQuery?.data ? pressedTarget(ctx.callbackQuery.data) : undefined;
+  const id = pressed ?? ctx.chat?.id;
+  if (id === undefined) throw new Error("a settings menu needs a chat");
+  return id;
+}
+
+/** The target's stored record, read once per update (and replaced by `remember` after a change). */
+export async function storedTarget(ctx: BotContext): Promise<Chat | undefined> {
+  const id = targetOf(ctx);
+  const cached = loaded.get(ctx);
+  if (cached?.id === id) return cached.chat;
+  const chat = id === ctx.chat?.id ? ctx.chatRecord : await ctx.deps.chats.get(id);
+  loaded.set(ctx, { id, chat });
+  return chat;
+}
+
+/** The target as the menus show it: its record, or the settings a new chat would get. */
+export async function shownTarget(ctx: BotContext): Promise<Chat> {
+  const stored = await storedTarget(ctx);
+  if (stored) return stored;
+  const { defaultLanguage: lang, defaultTimezone: tz } = ctx.deps;
+  const id = targetOf(ctx);
+  const here = ctx.chat?.id === id ? ctx.chat : undefined;
+  const title = here && "title" in here ? here.title : undefined;
+  return {
+    ...defaultSettings({ lang, tz }),
+    id,
+    kind: here?.type ?? "private",
+    ...(title ? { title } : {}),
+    status: "paused",
+    cursor: 0,
+    createdAt: 0,
+    updatedAt: 0,
+    managers: [],
+  };
+}
+
+function remember(ctx: BotContext, chat: Chat): void {
+  loaded.set(ctx, { id: chat.id, chat });
+  if (chat.id === ctx.chat?.id) ctx.chatRecord = chat;
+}
+
+/**
+ * Whether the user behind this update may change the target: in the chat
+ * itself, guards.canManageChat (anyone in private, admins in a group); from
+ * elsewhere, a manager the chat was linked by, or an admin of a group.
+ */
+export async function mayManageTarget(ctx: BotContext): Promise<boolean> {
+  const id = targetOf(ctx);
+  if (id === ctx.chat?.id) return canManageChat(ctx);
+  const from = ctx.from;
+  if (!from) return false;
+  const chat = await storedTarget(ctx);
+  if (!chat) return false;
+  if (chat.managers.includes(from.id)) return true;
+  if (chat.kind !== "group" && chat.kind !== "supergroup") return false;
+  return isAdminOf(ctx, id, from.id).catch(() => false);
+}
+
+/**
+ * The target's record, created (not subscribed) when it is this chat and the
+ * bot keeps nothing for it yet: a new private chat takes the user's language,
+ * a new group the default one, which this update then speaks too. Undefined
+ * for another chat the bot does not know.
+ */
+export async function ensureTarget(ctx: BotContext): Promise<Chat | undefined> {
+  const stored = await storedTarget(ctx);
+  const chat = ctx.chat;
+  if (stored || !chat || chat.id !== targetOf(ctx)) return stored;
+  const title = "title" in chat ? chat.title : undefined;
+  let created = await ctx.deps.chats.ensure(chat.id, {
+    kind: chat.type,
+    ...(title ? { title } : {}),
+  });
+  if (chat.type === "private" && created.lang !== ctx.lang) {
+    const updated = await ctx.deps.chats.updateSettings(chat.id, { lang: ctx.lang });
+    if (updated.ok) created = updated.chat;
+  }
+  remember(ctx, created);
+  if (created.lang !== ctx.lang) useLanguage(ctx, created.lang);
+  return created;
+}
+
+/** Validates and stores a change of the target's settings; on success later renders show it. */
+export async function changeTarget(
+  ctx: BotContext,
+  patch: Record<string, unknown>,
+): Promise<{ ok: true; chat: Chat } | { ok: false; errors: SettingError[] }> {
+  const before = await ensureTarget(ctx);
+  if (!before) throw new Error(`chat ${targetOf(ctx)} is not known; it cannot be changed`);
+  const result = await ctx.deps.chats.updateSettings(before.id, patch);
+  if (!result.ok) return result;
+  remember(ctx, result.chat);
+  if (result.chat.id === ctx.chat?.id && result.chat.lang !== ctx.lang) {
+    useLanguage(ctx, result.chat.lang);
+  }
+  return result;
+}
+
+function useLanguage(ctx: BotContext, lang: Chat["lang"]): void {
+  ctx.lang = lang;
+  ctx.i18n.useLocale(lang);
+}
