@@ -1,0 +1,89 @@
+import { type Job, type JobsOptions, Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { slotKey } from "../chats/next-due.ts";
+import type { Keys } from "../redis/keys.ts";
+
+export const DELIVERY_QUEUE = "delivery";
+
+/** One chat's scheduled digest for the slot due at `dueMs`. */
+export interface DigestJobData {
+  kind: "digest";
+  chatId: number;
+  dueMs: number;
+}
+
+/** One urgent article pushed to one chat at once. */
+export interface FlashJobData {
+  kind: "flash";
+  chatId: number;
+  articleId: string;
+}
+
+export type DeliveryJobData = DigestJobData | FlashJobData;
+export type DeliveryQueue = Queue<DeliveryJobData, unknown, DeliveryJobData["kind"]>;
+export type DeliveryJob = Job<DeliveryJobData, unknown, DeliveryJobData["kind"]>;
+
+/** Retries of transient failures: 8 attempts, waits doubling from `retryDelayMs` (1 s, 2 s, ... 128 s). */
+export const DELIVERY_ATTEMPTS = 8;
+
+/** The job id of a digest slot; BullMQ forbids ":" and plain numbers in custom ids. */
+export function digestJobId(chatId: number, dueMs: number): string {
+  return `digest_${slotKey(chatId, dueMs)}`;
+}
+
+export function flashJobId(articleId: string, chatId: number): string {
+  return `flash_${articleId}_${chatId}`;
+}
+
+export interface DeliveryQueueOptions {
+  /** a connection this queue may share (a Queue never blocks on it); it is not closed with the queue */
+  connection: Redis;
+  keys: Keys;
+  /** first retry delay, doubled on each further attempt (default 1000) */
+  retryDelayMs?: number;
+}
+
+/**
+ * The "delivery" queue, its keys under our Redis prefix, with the retry
+ * policy every delivery job gets. Finished jobs are kept a day so their ids
+ * still deduplicate a slot enqueued twice.
+ */
+export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueue {
+  const defaultJobOptions: JobsOptions = {
+    attempts: DELIVERY_ATTEMPTS,
+    backoff: { type: "exponential", delay: options.retryDelayMs ?? 1000 },
+    removeOnComplete: { age: 24 * 3600, count: 100_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
+  return new Queue<DeliveryJobData, unknown, DeliveryJobData["kind"]>(DELIVERY_QUEUE, {
+    connection: options.connection,
+    prefix: options.keys.queuePrefix(),
+    defaultJobOptions,
+  });
+}
+
+/** Enqueues a chat's digest for one slot; enqueueing the same slot again adds nothing. */
+export function enqueueDigest(
+  queue: DeliveryQueue,
+  chatId: number,
+  dueMs: number,
+): Promise<DeliveryJob> {
+  return queue.add(
+    "digest",
+    { kind: "digest", chatId, dueMs },
+    { jobId: digestJobId(chatId, dueMs) },
+  );
+}
+
+/** Enqueues one flash for one chat; enqueueing the same (article, chat) again adds nothing. */
+export function enqueueFlash(
+  queue: DeliveryQueue,
+  chatId: number,
+  articleId: string,
+): Promise<DeliveryJob> {
+  return queue.add(
+    "flash",
+    { kind: "flash", chatId, articleId },
+    { jobId: flashJobId(articleId, chatId) },
+  );
+}

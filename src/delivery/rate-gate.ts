@@ -1,0 +1,199 @@
+import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Redis } from "ioredis";
+import type { Keys } from "../redis/keys.ts";
+
+/** Telegram: about one message per second to one chat. */
+export const CHAT_GAP_MS = 1000;
+/** Telegram: at most 20 messages per minute to one group (applied to channels too). */
+export const GROUP_PER_MINUTE = 20;
+const GROUP_WINDOW_MS = 60_000;
+/** Added to the per-chat gap and group window, for timer rounding and network jitter. */
+const MARGIN_MS = 25;
+/**
+ * A slot this late (a stalled event loop, a slow Redis reply) is given up and
+ * a new one taken, so sends that were due during a stall do not all go at
+ * once; after MAX_STALE such retries the message goes anyway.
+ */
+const LATE_MS = 100;
+const MAX_STALE = 3;
+
+export interface RateGateOptions {
+  /** messages per second over every chat and process */
+  perSecond: number;
+  /** longer waits are not slept through: take() returns `deferMs` instead (default 5000) */
+  maxWaitMs?: number;
+  /** least time between two messages to one chat (default CHAT_GAP_MS) */
+  chatGapMs?: number;
+  /** messages per minute to one group or channel (default GROUP_PER_MINUTE) */
+  groupPerMinute?: number;
+}
+
+/** A granted send; hand it back to release() once Telegram has answered. */
+export interface Ticket {
+  chatId: number;
+  group: boolean;
+  member: string;
+}
+
+export type TakeResult = { ticket: Ticket } | { deferMs: number };
+
+export interface RateGate {
+  /**
+   * Waits (up to maxWaitMs, abortable by `signal`) until one more message to
+   * `chatId` fits every limit, and reserves it; `deferMs` when the wait would
+   * be longer, so the caller can put its job aside instead of holding a slot.
+   */
+  take(chatId: number, group: boolean, signal?: AbortSignal): Promise<TakeResult>;
+  /** Restarts the chat's spacing from now: Telegram saw the message no earlier than its answer. */
+  release(ticket: Ticket): Promise<void>;
+  /** Stops every send in every process for `ms` (a 429's retry_after); never shortens a pause. */
+  pause(ms: number): Promise<void>;
+  /** Milliseconds left of the current pause, 0 when none. */
+  pausedFor(): Promise<number>;
+}
+
+/**
+ * Reserves the next send slot, atomically for every process, on the Redis
+ * clock. Returns {1, wait ms, member} when reserved; {0, wait ms} when a pause
+ * or the chat's own limits mean trying again later. The global limit is a
+ * virtual schedule (one slot every 1000/perSecond ms); a chat that must wait
+ * takes no global slot, so one slow group never delays the others.
+ */
+const RESERVE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local paused = redis.call('PTTL', KEYS[4])
+if paused > 0 then return {0, paused} end
+local interval = tonumber(ARGV[1])
+local gap = tonumber(ARGV[2])
+local groupMax = tonumber(ARGV[3])
+local window = tonumber(ARGV[4])
+local maxWait = tonumber(ARGV[5])
+local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or 0))
+local chatFree = tonumber(redis.call('GET', KEYS[2]) or 0)
+if groupMax > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - window)
+  local n = redis.call('ZCARD', KEYS[3])
+  if n >= groupMax then
+    local oldest = redis.call('ZRANGE', KEYS[3], n - groupMax, n - groupMax, 'WITHSCORES')
+    chatFree = math.max(chatFree, tonumber(oldest[2]) + window)
+  end
+end
+if chatFree > slot then return {0, math.ceil(chatFree - now)} end
+local wait = math.ceil(slot - now)
+if wait > maxWait then return {0, wait} end
+redis.call('SET', KEYS[1], tostring(slot + interval), 'PX', wait + math.ceil(interval) + 1000)
+redis.call('SET', KEYS[2], tostring(slot + gap), 'PX', wait + gap + 1000)
+local member = tostring(slot)
+if groupMax > 0 then
+  redis.call('ZADD', KEYS[3], slot, member)
+  redis.call('PEXPIRE', KEYS[3], wait + window + 1000)
+end
+return {1, wait, member}
+`;
+
+/** Moves the chat's next slot to `gap` after now, and its group-window entry to now. */
+const RELEASE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local gap = tonumber(ARGV[1])
+local window = tonumber(ARGV[3])
+local nextAt = math.max(now + gap, tonumber(redis.call('GET', KEYS[1]) or 0))
+redis.call('SET', KEYS[1], tostring(nextAt), 'PX', math.ceil(nextAt - now) + 1000)
+if window > 0 then
+  local score = redis.call('ZSCORE', KEYS[2], ARGV[2])
+  if score and tonumber(score) < now then
+    redis.call('ZADD', KEYS[2], now, ARGV[2])
+    redis.call('PEXPIRE', KEYS[2], window + 1000)
+  end
+end
+return 1
+`;
+
+const PAUSE = `
+local left = redis.call('PTTL', KEYS[1])
+if left < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) end
+return 1
+`;
+
+type GateRedis = Redis & {
+  rateReserve(...args: (string | number)[]): Promise<[number, number, string?]>;
+  rateRelease(...args: (string | number)[]): Promise<number>;
+  ratePause(...args: (string | number)[]): Promise<number>;
+};
+
+/**
+ * Telegram's flood limits for messages, shared by every worker process through
+ * Redis: `perSecond` overall, CHAT_GAP_MS between two messages to one chat,
+ * GROUP_PER_MINUTE to one group or channel, and a pause after a 429. BullMQ's
+ * limiter counts jobs, but one digest job sends several parts (or none), so
+ * messages need their own gate.
+ */
+export function createRateGate(redis: Redis, keys: Keys, options: RateGateOptions): RateGate {
+  if (!(options.perSecond > 0)) throw new RangeError("perSecond must be positive");
+  const interval = 1000 / options.perSecond;
+  const maxWaitMs = options.maxWaitMs ?? 5000;
+  const gap = (options.chatGapMs ?? CHAT_GAP_MS) + MARGIN_MS;
+  const groupMax = options.groupPerMinute ?? GROUP_PER_MINUTE;
+  const window = GROUP_WINDOW_MS + MARGIN_MS;
+  const client = redis as GateRedis;
+  if (!("rateReserve" in client)) {
+    redis.defineCommand("rateReserve", { numberOfKeys: 4, lua: RESERVE });
+    redis.defineCommand("rateRelease", { numberOfKeys: 2, lua: RELEASE });
+    redis.defineCommand("ratePause", { numberOfKeys: 1, lua: PAUSE });
+  }
+
+  async function pausedFor(): Promise<number> {
+    return Math.max(0, await redis.pttl(keys.ratePause()));
+  }
+
+  return {
+    async take(chatId, group, signal) {
+      let stale = 0;
+      for (;;) {
+        signal?.throwIfAborted();
+        const asked = performance.now();
+        const [ok, waitMs, member] = await client.rateReserve(
+          keys.rateGlobal(),
+          keys.rateChat(chatId),
+          keys.rateGroup(chatId),
+          keys.ratePause(),
+          interval,
+          gap,
+          group ? groupMax : 0,
+          window,
+          maxWaitMs,
+        );
+        if (ok !== 1 || member === undefined) {
+          if (waitMs > maxWaitMs) return { deferMs: waitMs };
+          await sleep(Math.max(1, waitMs), undefined, { signal });
+          continue;
+        }
+        if (waitMs > 0) {
+          await sleep(waitMs, undefined, { signal });
+          if ((await pausedFor()) > 0) continue;
+        }
+        const late = performance.now() - asked - waitMs;
+        if (late > LATE_MS && stale++ < MAX_STALE) continue;
+        return { ticket: { chatId, group, member } };
+      }
+    },
+
+    async release(ticket) {
+      await client.rateRelease(
+        keys.rateChat(ticket.chatId),
+        keys.rateGroup(ticket.chatId),
+        gap,
+        ticket.member,
+        ticket.group ? window : 0,
+      );
+    },
+
+    async pause(ms) {
+      if (ms > 0) await client.ratePause(keys.ratePause(), Math.ceil(ms));
+    },
+
+    pausedFor,
+  };
+}

@@ -1,0 +1,211 @@
+import type { Api } from "grammy";
+import type { Redis } from "ioredis";
+import type { Chat } from "../chats/chat.ts";
+import type { ChatStore } from "../chats/chat-store.ts";
+import type { Logger } from "../logger.ts";
+import type { Keys } from "../redis/keys.ts";
+import type { DeliveryCounters } from "./counters.ts";
+import type { RateGate } from "./rate-gate.ts";
+import { classifyTelegramError } from "./telegram-errors.ts";
+
+/** How long a job's record (and a chat's flashed ids) are kept: longer than any retry runs. */
+export const RECORD_TTL_SECONDS = 3 * 24 * 3600;
+/** A group can move to a supergroup once; more hops in one job mean something is wrong. */
+const MAX_MIGRATIONS = 3;
+
+/** What one delivery job has done so far, kept across retries. */
+export interface DeliveryRecord {
+  /** part index -> message_id; 0 for a part Telegram refused, which is skipped */
+  sent: Map<number, number>;
+  /** where the parts go now, when the chat moved (group -> supergroup) */
+  target?: number;
+  /** the messages as first composed, so a retry sends the same parts */
+  parts?: string[];
+  cursor?: number;
+  /** the job finished; running it again sends nothing */
+  done: boolean;
+}
+
+export interface DeliveryLog {
+  read(jobId: string): Promise<DeliveryRecord>;
+  saveParts(jobId: string, parts: string[], cursor?: number): Promise<void>;
+  markPart(jobId: string, index: number, messageId: number): Promise<void>;
+  setTarget(jobId: string, chatId: number): Promise<void>;
+  /** Marks the job finished and drops the stored text, keeping only the small index. */
+  finish(jobId: string): Promise<void>;
+  markFlashed(chatId: number, articleId: string): Promise<void>;
+}
+
+const F = { parts: "parts", cursor: "cursor", target: "to", done: "done" } as const;
+const PART = "p";
+
+/**
+ * Per-job delivery records in Redis: which parts reached Telegram (with their
+ * message ids), where they went, and the composed text, so a retried or
+ * re-run job never sends a part twice and never sends different text.
+ */
+export function createDeliveryLog(redis: Redis, keys: Keys): DeliveryLog {
+  async function write(jobId: string, fields: Record<string, string | number>): Promise<void> {
+    const key = keys.deliveryRecord(jobId);
+    await redis.multi().hset(key, fields).expire(key, RECORD_TTL_SECONDS).exec();
+  }
+
+  return {
+    async read(jobId) {
+      const hash = await redis.hgetall(keys.deliveryRecord(jobId));
+      const sent = new Map<number, number>();
+      for (const [field, value] of Object.entries(hash)) {
+        if (field.startsWith(PART)) sent.set(Number(field.slice(PART.length)), Number(value));
+      }
+      const record: DeliveryRecord = { sent, done: hash[F.done] === "1" };
+      if (hash[F.target] !== undefined) record.target = Number(hash[F.target]);
+      const parts = hash[F.parts];
+      if (parts !== undefined) record.parts = JSON.parse(parts) as string[];
+      if (hash[F.cursor] !== undefined) record.cursor = Number(hash[F.cursor]);
+      return record;
+    },
+    async saveParts(jobId, parts, cursor) {
+      await write(jobId, {
+        [F.parts]: JSON.stringify(parts),
+        ...(cursor === undefined ? {} : { [F.cursor]: cursor }),
+      });
+    },
+    async markPart(jobId, index, messageId) {
+      await write(jobId, { [`${PART}${index}`]: messageId });
+    },
+    async setTarget(jobId, chatId) {
+      await write(jobId, { [F.target]: chatId });
+    },
+    async finish(jobId) {
+      const key = keys.deliveryRecord(jobId);
+      await redis
+        .multi()
+        .hdel(key, F.parts)
+        .hset(key, F.done, 1)
+        .expire(key, RECORD_TTL_SECONDS)
+        .exec();
+    },
+    async markFlashed(chatId, articleId) {
+      const key = keys.flashed(chatId);
+      await redis.multi().sadd(key, articleId).expire(key, RECORD_TTL_SECONDS).exec();
+    },
+  };
+}
+
+/** True when `articleId` was pushed to the chat as a flash in the last few days, so a digest can leave it out. */
+export async function wasFlashed(
+  redis: Redis,
+  keys: Keys,
+  chatId: number,
+  articleId: string,
+): Promise<boolean> {
+  return (await redis.sismember(keys.flashed(chatId), articleId)) === 1;
+}
+
+export interface SendPartsDeps {
+  api: Api;
+  gate: RateGate;
+  log: DeliveryLog;
+  chats: Pick<ChatStore, "migrate" | "setStatus">;
+  counters: DeliveryCounters;
+  logger: Logger;
+  /** send with allow_paid_broadcast (beyond 30 messages/s, paid in Stars) */
+  paidBroadcast: boolean;
+}
+
+export interface SendPartsInput {
+  jobId: string;
+  chat: Pick<Chat, "id" | "kind" | "threadId" | "previews">;
+  parts: string[];
+  record: DeliveryRecord;
+  /** disable_notification, e.g. in the chat's quiet hours */
+  silent: boolean;
+  signal?: AbortSignal;
+}
+
+export type SendPartsResult =
+  /** every part was sent or skipped; `chatId` is where they went */
+  | { status: "delivered"; chatId: number; sent: number; skipped: number }
+  /** the chat can no longer receive (403 or chat not found); its status was changed */
+  | { status: "stopped"; chatId: number; reason: "blocked" | "chat-gone" }
+  /** the rate gate would make this chat wait `deferMs`; nothing more was sent */
+  | { status: "deferred"; chatId: number; deferMs: number };
+
+/**
+ * Sends the parts not yet recorded as sent, in order, each through the rate
+ * gate, recording each one as soon as Telegram accepts it. Follows a group's
+ * move to its supergroup (the rest go to the new id, the chat store is
+ * migrated), skips a part Telegram refuses as malformed (logged as a render
+ * bug), and marks a chat blocked or left when it can no longer receive.
+ * Throws the classified TelegramDeliveryError for rate limits, transient and
+ * unknown failures: the caller retries, and recorded parts are not resent.
+ */
+export async function sendParts(
+  deps: SendPartsDeps,
+  input: SendPartsInput,
+): Promise<SendPartsResult> {
+  const { api, gate, log, chats, counters, logger } = deps;
+  const { jobId, chat, parts, record } = input;
+  const group = chat.kind !== "private";
+  let chatId = record.target ?? chat.id;
+  let sent = 0;
+  let skipped = 0;
+  let migrations = 0;
+
+  for (let index = 0; index < parts.length; index++) {
+    if (record.sent.has(index)) continue;
+    const text = parts[index] as string;
+    for (;;) {
+      const taken = await gate.take(chatId, group, input.signal);
+      if ("deferMs" in taken) return { status: "deferred", chatId, deferMs: taken.deferMs };
+      let messageId: number;
+      try {
+        const message = await api.sendMessage(chatId, text, {
+          parse_mode: "HTML",
+          link_preview_options: { is_disabled: !chat.previews },
+          ...(chat.threadId === undefined ? {} : { message_thread_id: chat.threadId }),
+          ...(input.silent ? { disable_notification: true } : {}),
+          ...(deps.paidBroadcast ? { allow_paid_broadcast: true } : {}),
+        });
+        messageId = message.message_id;
+      } catch (err) {
+        const failure = classifyTelegramError(err);
+        const context = { chatId, jobId, part: index, code: failure.code, kind: failure.kind };
+        if (failure.kind === "migrated" && failure.newChatId !== undefined) {
+          if (++migrations > MAX_MIGRATIONS) throw failure;
+          await chats.migrate(chatId, failure.newChatId);
+          await log.setTarget(jobId, failure.newChatId);
+          await counters.increment("migrated");
+          logger.info({ ...context, newChatId: failure.newChatId }, "group moved to a supergroup");
+          chatId = failure.newChatId;
+          continue;
+        }
+        if (failure.kind === "blocked" || failure.kind === "chat-gone") {
+          const status = failure.kind === "blocked" ? "blocked" : "left";
+          await chats.setStatus(chatId, status);
+          await counters.increment(status);
+          logger.info({ ...context, reason: failure.message }, `chat ${status}, delivery stopped`);
+          return { status: "stopped", chatId, reason: failure.kind };
+        }
+        if (failure.kind === "bad-message") {
+          logger.error(
+            { ...context, reason: failure.message, text },
+            "Telegram refused a rendered part; skipped it",
+          );
+          await log.markPart(jobId, index, 0);
+          await counters.increment("badMessages");
+          skipped += 1;
+          break;
+        }
+        throw failure;
+      } finally {
+        await gate.release(taken.ticket);
+      }
+      await log.markPart(jobId, index, messageId);
+      await counters.increment("sent");
+      sent += 1;
+      break;
+    }
+  }
+  return { status: "delivered", chatId, sent, skipped };
+}

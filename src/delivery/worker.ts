@@ -1,0 +1,323 @@
+import { setMaxListeners } from "node:events";
+import { DelayedError, Queue, Worker } from "bullmq";
+import type { Api } from "grammy";
+import type { Redis } from "ioredis";
+import type { Article } from "../articles/article.ts";
+import type { ArticleStore } from "../articles/article-store.ts";
+import type { Topic } from "../articles/topics.ts";
+import type { Chat } from "../chats/chat.ts";
+import type { ChatStore } from "../chats/chat-store.ts";
+import { isQuietAt } from "../chats/next-due.ts";
+import type { ComposedDigest } from "../digest/compose.ts";
+import { renderLabels, type Translate } from "../digest/labels.ts";
+import { renderDigest } from "../digest/render.ts";
+import type { Logger } from "../logger.ts";
+import { createRedis } from "../redis/connection.ts";
+import type { Keys } from "../redis/keys.ts";
+import { createDeliveryCounters, type DeliveryCounters } from "./counters.ts";
+import {
+  DELIVERY_QUEUE,
+  type DeliveryJob,
+  type DeliveryJobData,
+  type DigestJobData,
+  type FlashJobData,
+} from "./queue.ts";
+import { createRateGate, type RateGate } from "./rate-gate.ts";
+import {
+  createDeliveryLog,
+  type DeliveryLog,
+  type DeliveryRecord,
+  type SendPartsResult,
+  sendParts,
+  wasFlashed,
+} from "./send-parts.ts";
+import { classifyTelegramError } from "./telegram-errors.ts";
+
+/** Telegram's free broadcast limit is about 30 messages/s; paid broadcasts allow up to 1000. */
+const FREE_RATE_MAX = 30;
+const PAID_RATE_MAX = 1000;
+
+export interface DeliveryWorkerOptions {
+  /** the worker opens its own connection, as BullMQ workers need (maxRetriesPerRequest: null) */
+  redisUrl: string;
+  keys: Keys;
+  api: Api;
+  chats: ChatStore;
+  /** the chat's digest at send time, or undefined when nothing is new (app.ts wires composeDigest) */
+  compose(chat: Chat, options: { now: number }): Promise<ComposedDigest | undefined>;
+  /** what flashes are rendered from */
+  articles: Pick<ArticleStore, "get">;
+  topics: Topic[];
+  translate: Translate;
+  logger: Logger;
+  /** messages per second over every worker process (default 25; at most 30, or 1000 with paidBroadcast) */
+  broadcastRate?: number;
+  /** send with allow_paid_broadcast, allowing broadcastRate up to 1000 */
+  paidBroadcast?: boolean;
+  /** jobs one process works on at once (default 50), so the rate, not latency, is the limit */
+  concurrency?: number;
+  /** how long close() lets jobs in flight finish (default 10 s) */
+  closeTimeoutMs?: number;
+  /** rate waits longer than this put the job aside instead of holding a slot (default 5 s) */
+  maxWaitMs?: number;
+  now?: () => number;
+}
+
+export interface DeliveryWorker {
+  worker: Worker<DeliveryJobData, DeliveryOutcome, DeliveryJobData["kind"]>;
+  counters: DeliveryCounters;
+  /** Stops taking jobs, lets those in flight finish (briefly), then closes the connection. */
+  close(): Promise<void>;
+}
+
+/** What a finished job did, kept as its BullMQ return value. */
+export type DeliveryOutcome =
+  | { outcome: "delivered"; chatId: number; sent: number; skipped: number }
+  | { outcome: "stopped"; chatId: number; reason: "blocked" | "chat-gone" }
+  | { outcome: "skipped"; reason: string };
+
+/**
+ * The BullMQ worker of the "delivery" queue. A digest job composes the chat's
+ * digest when it runs, sends its parts at Telegram's limits (see rate-gate.ts)
+ * and advances the chat's cursor only after the last part; a flash job pushes
+ * one article. Telegram's errors are handled by kind (telegram-errors.ts): a
+ * 429 pauses the whole queue and every send for retry_after, transient
+ * failures retry with backoff without resending delivered parts, blocked or
+ * vanished chats stop being scheduled, migrated groups are followed.
+ */
+export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
+  const paid = options.paidBroadcast ?? false;
+  const rate = options.broadcastRate ?? 25;
+  const rateMax = paid ? PAID_RATE_MAX : FREE_RATE_MAX;
+  if (!(rate > 0 && rate <= rateMax)) {
+    throw new RangeError(
+      `broadcastRate must be above 0 and at most ${rateMax}${paid ? "" : " without paid broadcasts"}`,
+    );
+  }
+  const { keys, logger } = options;
+  const now = options.now ?? Date.now;
+  const redis = createRedis(options.redisUrl);
+  const counters = createDeliveryCounters(redis, keys);
+  const log = createDeliveryLog(redis, keys);
+  const gate = createRateGate(redis, keys, {
+    perSecond: rate,
+    ...(options.maxWaitMs === undefined ? {} : { maxWaitMs: options.maxWaitMs }),
+  });
+  const prefix = keys.queuePrefix();
+  const limits = new Queue(DELIVERY_QUEUE, { connection: redis, prefix });
+  const stopping = new AbortController();
+  // every job waiting at the rate gate listens to it
+  setMaxListeners(0, stopping.signal);
+
+  const processor = createProcessor({
+    ...options,
+    redis,
+    now,
+    counters,
+    log,
+    gate,
+    paidBroadcast: paid,
+    signal: stopping.signal,
+    pauseQueue: (ms) => limits.rateLimit(ms),
+  });
+  const worker = new Worker<DeliveryJobData, DeliveryOutcome, DeliveryJobData["kind"]>(
+    DELIVERY_QUEUE,
+    processor,
+    {
+      connection: redis,
+      prefix,
+      concurrency: options.concurrency ?? 50,
+      limiter: { max: rate, duration: 1000 },
+    },
+  );
+  worker.on("error", (err) => logger.error({ err }, "delivery worker error"));
+
+  let closing: Promise<void> | undefined;
+  async function close(): Promise<void> {
+    stopping.abort();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), options.closeTimeoutMs ?? 10_000);
+    });
+    const finished = await Promise.race([worker.close().then(() => "closed" as const), timedOut]);
+    clearTimeout(timer);
+    if (finished === "timeout") {
+      logger.warn("delivery jobs still running at shutdown; they will be retried");
+      await worker.close(true);
+    }
+    await limits.close();
+    await redis.quit().catch(() => redis.disconnect());
+  }
+
+  return {
+    worker,
+    counters,
+    close() {
+      closing ??= close();
+      return closing;
+    },
+  };
+}
+
+interface ProcessorDeps extends DeliveryWorkerOptions {
+  redis: Redis;
+  now: () => number;
+  counters: DeliveryCounters;
+  log: DeliveryLog;
+  gate: RateGate;
+  paidBroadcast: boolean;
+  signal: AbortSignal;
+  pauseQueue(ms: number): Promise<void>;
+}
+
+function createProcessor(deps: ProcessorDeps) {
+  const { log, counters, logger, signal } = deps;
+
+  async function activeChat(
+    data: DeliveryJobData,
+    record: DeliveryRecord,
+  ): Promise<Chat | undefined> {
+    const chat = await deps.chats.get(record.target ?? data.chatId);
+    return chat?.status === "active" ? chat : undefined;
+  }
+
+  async function send(
+    job: DeliveryJob,
+    chat: Chat,
+    parts: string[],
+    record: DeliveryRecord,
+  ): Promise<SendPartsResult> {
+    return sendParts(deps, {
+      jobId: job.id as string,
+      chat,
+      parts,
+      record,
+      silent: isQuietAt(chat, deps.now()),
+      signal,
+    });
+  }
+
+  async function digest(
+    job: DeliveryJob,
+    data: DigestJobData,
+  ): Promise<DeliveryOutcome | Deferred> {
+    const jobId = job.id as string;
+    const record = await log.read(jobId);
+    if (record.done) return { outcome: "skipped", reason: "already delivered" };
+    const chat = await activeChat(data, record);
+    if (!chat) return { outcome: "skipped", reason: "chat not active" };
+    let parts = record.parts;
+    let cursor = record.cursor;
+    if (parts === undefined || cursor === undefined) {
+      const composed = await deps.compose(chat, { now: deps.now() });
+      if (!composed || composed.parts.length === 0) {
+        return { outcome: "skipped", reason: "nothing new" };
+      }
+      ({ parts, cursor } = composed);
+      await log.saveParts(jobId, parts, cursor);
+    }
+    const result = await send(job, chat, parts, record);
+    if (result.status === "delivered") {
+      await deps.chats.setCursor(result.chatId, cursor, deps.now());
+    }
+    if (result.status !== "deferred") await log.finish(jobId);
+    return outcomeOf(result);
+  }
+
+  async function flash(job: DeliveryJob, data: FlashJobData): Promise<DeliveryOutcome | Deferred> {
+    const jobId = job.id as string;
+    const record = await log.read(jobId);
+    if (record.done) return { outcome: "skipped", reason: "already delivered" };
+    const chat = await activeChat(data, record);
+    if (!chat?.flash) return { outcome: "skipped", reason: "chat takes no flashes" };
+    let parts = record.parts;
+    if (parts === undefined) {
+      if (await wasFlashed(deps.redis, deps.keys, chat.id, data.articleId)) {
+        return { outcome: "skipped", reason: "already flashed" };
+      }
+      const article = await deps.articles.get(data.articleId);
+      if (!article) return { outcome: "skipped", reason: "article not found" };
+      parts = renderFlash(chat, article, deps);
+      await log.saveParts(jobId, parts);
+    }
+    const result = await send(job, chat, parts, record);
+    if (result.status === "delivered") await log.markFlashed(result.chatId, data.articleId);
+    if (result.status !== "deferred") await log.finish(jobId);
+    return outcomeOf(result);
+  }
+
+  return async (job: DeliveryJob, token?: string): Promise<DeliveryOutcome> => {
+    try {
+      const outcome =
+        job.data.kind === "digest" ? await digest(job, job.data) : await flash(job, job.data);
+      if (outcome.outcome === "deferred") {
+        await job.moveToDelayed(Date.now() + outcome.deferMs, token);
+        throw new DelayedError();
+      }
+      return outcome;
+    } catch (err) {
+      if (err instanceof DelayedError) throw err;
+      if (signal.aborted && err instanceof Error && err.name === "AbortError") {
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+      const failure = classifyTelegramError(err);
+      const context = { jobId: job.id, chatId: job.data.chatId, kind: failure.kind };
+      if (failure.kind === "rate-limited") {
+        const seconds = failure.retryAfterSec ?? 1;
+        await deps.gate.pause(seconds * 1000);
+        await deps.pauseQueue(seconds * 1000);
+        await counters.increment("rateLimitedSeconds", seconds);
+        logger.warn({ ...context, retryAfterSec: seconds }, "Telegram asked to wait; queue paused");
+        throw Worker.RateLimitError();
+      }
+      const attempts = job.opts.attempts ?? 1;
+      const final = job.attemptsMade + 1 >= attempts;
+      await counters.increment(final ? "failed" : "retried");
+      const level = final || failure.kind === "unknown" ? "error" : "warn";
+      logger[level](
+        { ...context, err: failure, attempt: job.attemptsMade + 1, attempts },
+        final ? "delivery failed, giving up" : "delivery failed, will retry",
+      );
+      throw failure;
+    }
+  };
+}
+
+/** A job that must wait for the rate gate longer than it should hold a worker slot. */
+type Deferred = { outcome: "deferred"; deferMs: number };
+
+function outcomeOf(result: SendPartsResult): DeliveryOutcome | Deferred {
+  if (result.status === "deferred") return { outcome: "deferred", deferMs: result.deferMs };
+  if (result.status === "stopped") {
+    return { outcome: "stopped", chatId: result.chatId, reason: result.reason };
+  }
+  return {
+    outcome: "delivered",
+    chatId: result.chatId,
+    sent: result.sent,
+    skipped: result.skipped,
+  };
+}
+
+/** One article as flash messages in the chat's language and time zone. */
+function renderFlash(
+  chat: Chat,
+  article: Article,
+  deps: Pick<DeliveryWorkerOptions, "topics" | "translate">,
+): string[] {
+  return renderDigest(
+    [
+      {
+        title: article.title,
+        url: article.url,
+        summary: article.summary,
+        source: article.source,
+        publishedAt: article.publishedAt,
+        topics: article.topics,
+        urgency: "flash",
+      },
+    ],
+    { labels: renderLabels(deps.translate, chat.lang, deps.topics), timeZone: chat.tz },
+  );
+}

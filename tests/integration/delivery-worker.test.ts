@@ -1,0 +1,441 @@
+import { fileURLToPath } from "node:url";
+import { Api } from "grammy";
+import { pino } from "pino";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { type ArticleStore, createArticleStore } from "../../src/articles/article-store.ts";
+import { loadTopics } from "../../src/articles/topics.ts";
+import type { BotContext } from "../../src/bot/context.ts";
+import { createI18n } from "../../src/bot/i18n.ts";
+import type { Chat, ChatKind } from "../../src/chats/chat.ts";
+import { type ChatStore, createChatStore } from "../../src/chats/chat-store.ts";
+import {
+  createDeliveryQueue,
+  type DeliveryQueue,
+  digestJobId,
+  enqueueDigest,
+  enqueueFlash,
+} from "../../src/delivery/queue.ts";
+import { createRateGate } from "../../src/delivery/rate-gate.ts";
+import { wasFlashed } from "../../src/delivery/send-parts.ts";
+import { createDeliveryWorker, type DeliveryWorkerOptions } from "../../src/delivery/worker.ts";
+import { type ComposedDigest, composeDigest } from "../../src/digest/compose.ts";
+import type { Translate } from "../../src/digest/labels.ts";
+import { createRedis } from "../../src/redis/connection.ts";
+import { createKeys } from "../../src/redis/keys.ts";
+import {
+  createFakeTelegram,
+  type FakeTelegram,
+  type RateLimits,
+  type SentMessage,
+} from "../support/fake-telegram.ts";
+import { type TestRedis, useRedis } from "../support/redis.ts";
+import { waitFor } from "../support/wait-for.ts";
+
+// Every article and digest text here is invented (example.org links, made-up outlets).
+const topics = loadTopics(fileURLToPath(new URL("../../content/topics.json", import.meta.url)));
+const i18n = createI18n<BotContext>("en");
+const translate: Translate = (lang, key, vars) => i18n.t(lang, key, vars);
+const silent = pino({ level: "silent" });
+const DAY = 86_400_000;
+
+interface Harness extends TestRedis {
+  fake: FakeTelegram;
+  chats: ChatStore;
+  articles: ArticleStore;
+  queue: DeliveryQueue;
+  /** what the stub compose returns per chat id */
+  digests: Map<number, ComposedDigest>;
+  /** chat ids compose was called for, in order */
+  composed: number[];
+  delivery: ReturnType<typeof createDeliveryWorker>;
+  /** another worker process on the same queue */
+  startWorker(): ReturnType<typeof createDeliveryWorker>;
+}
+
+async function setup(
+  options: {
+    limits?: RateLimits;
+    compose?: DeliveryWorkerOptions["compose"];
+  } & Partial<
+    Pick<DeliveryWorkerOptions, "broadcastRate" | "concurrency" | "now" | "paidBroadcast">
+  > = {},
+): Promise<Harness> {
+  const testRedis = await useRedis();
+  const { redis, keys, url } = testRedis;
+  const fake = await createFakeTelegram(options.limits ? { limits: options.limits } : {});
+  const chats = createChatStore(redis, keys, {
+    defaults: { lang: "en", tz: "Europe/Kyiv" },
+    topicIds: new Set(topics.map((t) => t.id)),
+  });
+  const articles = createArticleStore(redis, keys);
+  const queueRedis = createRedis(url);
+  const queue = createDeliveryQueue({ connection: queueRedis, keys, retryDelayMs: 100 });
+  const digests = new Map<number, ComposedDigest>();
+  const composed: number[] = [];
+  const workers: ReturnType<typeof createDeliveryWorker>[] = [];
+  const startWorker = () => {
+    const worker = createDeliveryWorker({
+      redisUrl: url,
+      keys,
+      api: new Api(fake.token, { apiRoot: fake.apiRoot }),
+      chats,
+      compose:
+        options.compose ??
+        (async (chat) => {
+          composed.push(chat.id);
+          return digests.get(chat.id);
+        }),
+      articles,
+      topics,
+      translate,
+      logger: silent,
+      broadcastRate: options.broadcastRate ?? 25,
+      concurrency: options.concurrency ?? 50,
+      paidBroadcast: options.paidBroadcast ?? false,
+      ...(options.now ? { now: options.now } : {}),
+    });
+    workers.push(worker);
+    return worker;
+  };
+  const delivery = startWorker();
+  onTestFinished(async () => {
+    for (const worker of workers) await worker.close();
+    await queue.close();
+    await queueRedis.quit();
+    await fake.close();
+  });
+  return { ...testRedis, fake, chats, articles, queue, digests, composed, delivery, startWorker };
+}
+
+/** Subscribes a chat the fake knows, with `settings` applied. */
+async function subscribe(
+  h: Harness,
+  id: number,
+  kind: ChatKind,
+  settings: Record<string, unknown> = {},
+): Promise<Chat> {
+  await h.chats.ensure(id, { kind });
+  if (Object.keys(settings).length > 0) {
+    const result = await h.chats.updateSettings(id, settings);
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  }
+  const chat = await h.chats.setStatus(id, "active");
+  if (!chat) throw new Error(`chat ${id} missing`);
+  return chat;
+}
+
+function digestOf(parts: string[], cursor: number): ComposedDigest {
+  return { parts, cursor, itemCount: parts.length, more: 0 };
+}
+
+async function finished(queue: DeliveryQueue, jobId: string, timeoutMs = 15_000) {
+  await waitFor(async () => (await queue.getJobState(jobId)) === "completed", {
+    timeoutMs,
+    message: `job ${jobId} to complete`,
+  });
+  return (await queue.getJob(jobId))?.returnvalue;
+}
+
+const htmlOf = (messages: SentMessage[]) => messages.map((m) => m.html);
+
+describe("delivery worker: digests", () => {
+  it("sends every part in order with the chat's options, then advances the cursor", async () => {
+    const h = await setup();
+    const forum = h.fake.addChat({ type: "supergroup", is_forum: true, title: "Invented forum" });
+    const threadId = h.fake.addTopic(forum.id, "News");
+    await subscribe(h, forum.id, "supergroup", { threadId, previews: true });
+    const parts = ["<b>Part one</b>", "Part <i>two</i>", "Part three"];
+    h.digests.set(forum.id, digestOf(parts, 1_734_000_000_000));
+
+    const job = await enqueueDigest(h.queue, forum.id, 1_734_100_000_000);
+    expect(job.id).toBe(digestJobId(forum.id, 1_734_100_000_000));
+
+    // While later parts are still due (a second apart), the cursor has not moved.
+    await h.fake.waitForMessage(forum.id, (m) => m.html === parts[1]);
+    expect((await h.chats.get(forum.id))?.cursor).toBe(0);
+
+    const outcome = await finished(h.queue, job.id as string);
+    expect(outcome).toMatchObject({ outcome: "delivered", sent: 3, skipped: 0 });
+    const sent = h.fake.sent(forum.id);
+    expect(htmlOf(sent)).toEqual(parts);
+    for (const message of sent) {
+      expect(message.parse_mode).toBe("HTML");
+      expect(message.message_thread_id).toBe(threadId);
+      expect(message.options.link_preview_options).toEqual({ is_disabled: false });
+      expect(message.options.disable_notification).toBeUndefined();
+      expect(message.options.allow_paid_broadcast).toBeUndefined();
+    }
+    const chat = await h.chats.get(forum.id);
+    expect(chat?.cursor).toBe(1_734_000_000_000);
+    expect(chat?.lastDeliveryAt).toBeGreaterThan(0);
+    expect(await h.delivery.counters.readCounters()).toMatchObject({ sent: 3, failed: 0 });
+  });
+
+  it("composes from the store at send time, and sends nothing when nothing is new", async () => {
+    const now = Date.now();
+    const h = await setup({
+      compose: (chat, { now: at }) =>
+        composeDigest(chat, { articles: h.articles, topics, translate }, { now: at }),
+    });
+    const reader = h.fake.addChat({ type: "private" });
+    const idle = h.fake.addChat({ type: "private" });
+    await subscribe(h, reader.id, "private");
+    await subscribe(h, idle.id, "private", { topics: ["kursk"] });
+    const { article } = await h.articles.put({
+      url: "https://example.org/invented/delivery-1",
+      title: "Invented report on the delivery test",
+      summary: "An invented summary written for this test.",
+      source: "Example Wire",
+      publishedAt: now - 3_600_000,
+      topics: ["frontline"],
+    });
+
+    const delivered = await enqueueDigest(h.queue, reader.id, now);
+    const nothing = await enqueueDigest(h.queue, idle.id, now);
+    expect(await finished(h.queue, delivered.id as string)).toMatchObject({ outcome: "delivered" });
+    expect(await finished(h.queue, nothing.id as string)).toEqual({
+      outcome: "skipped",
+      reason: "nothing new",
+    });
+
+    const [message] = h.fake.sent(reader.id);
+    expect(message?.text).toContain("Invented report on the delivery test");
+    expect(message?.options.link_preview_options).toEqual({ is_disabled: true });
+    expect((await h.chats.get(reader.id))?.cursor).toBe(article.publishedAt);
+    expect(h.fake.sent(idle.id)).toEqual([]);
+    expect((await h.chats.get(idle.id))?.cursor).toBe(0);
+  });
+
+  it("sends silently in the chat's quiet hours only", async () => {
+    const night = Date.parse("2024-12-17T00:30:00Z"); // 02:30 in Kyiv
+    const h = await setup({ now: () => night });
+    const sleeper = h.fake.addChat({ type: "private" });
+    const owl = h.fake.addChat({ type: "private" });
+    await subscribe(h, sleeper.id, "private", { quiet: { start: "23:00", end: "07:00" } });
+    await subscribe(h, owl.id, "private", { quiet: { start: "09:00", end: "18:00" } });
+    h.digests.set(sleeper.id, digestOf(["Invented night news"], 5));
+    h.digests.set(owl.id, digestOf(["Invented night news"], 5));
+
+    await finished(h.queue, (await enqueueDigest(h.queue, sleeper.id, night)).id as string);
+    await finished(h.queue, (await enqueueDigest(h.queue, owl.id, night)).id as string);
+    expect(h.fake.sent(sleeper.id)[0]?.options.disable_notification).toBe(true);
+    expect(h.fake.sent(owl.id)[0]?.options.disable_notification).toBeUndefined();
+  });
+
+  it("skips chats that are not subscribed, without composing", async () => {
+    const h = await setup();
+    const paused = h.fake.addChat({ type: "private" });
+    await subscribe(h, paused.id, "private");
+    await h.chats.setStatus(paused.id, "paused");
+    h.digests.set(paused.id, digestOf(["Invented"], 1));
+    const job = await enqueueDigest(h.queue, paused.id, 1);
+    expect(await finished(h.queue, job.id as string)).toMatchObject({ outcome: "skipped" });
+    expect(h.composed).toEqual([]);
+    expect(h.fake.calls).toEqual([]);
+  });
+
+  it("delivers a slot once, however often it is enqueued", async () => {
+    const h = await setup();
+    const reader = h.fake.addChat({ type: "private" });
+    await subscribe(h, reader.id, "private");
+    h.digests.set(reader.id, digestOf(["Invented once"], 1));
+    const first = await enqueueDigest(h.queue, reader.id, 42_000);
+    const again = await enqueueDigest(h.queue, reader.id, 42_000);
+    expect(again.id).toBe(first.id);
+    await finished(h.queue, first.id as string);
+    await enqueueDigest(h.queue, reader.id, 42_000);
+    // Even with BullMQ's copy gone, the job's own record says it was delivered.
+    await h.queue.remove(first.id as string);
+    const rerun = await enqueueDigest(h.queue, reader.id, 42_000);
+    expect(await finished(h.queue, rerun.id as string)).toEqual({
+      outcome: "skipped",
+      reason: "already delivered",
+    });
+    expect(h.fake.sent(reader.id)).toHaveLength(1);
+  });
+});
+
+describe("delivery worker: shutdown", () => {
+  it("puts a digest interrupted by close() back, and another worker sends only the rest", async () => {
+    const h = await setup();
+    const reader = h.fake.addChat({ type: "private" });
+    await subscribe(h, reader.id, "private");
+    const parts = ["Invented 1", "Invented 2", "Invented 3"];
+    h.digests.set(reader.id, digestOf(parts, 9));
+
+    const job = await enqueueDigest(h.queue, reader.id, 1);
+    await h.fake.waitForMessage(reader.id);
+    // Part 2 is a second away: close() must not wait for it.
+    await h.delivery.close();
+    expect(h.fake.sent(reader.id)).toHaveLength(1);
+    expect(["delayed", "waiting"]).toContain(await h.queue.getJobState(job.id as string));
+    expect((await h.chats.get(reader.id))?.cursor).toBe(0);
+
+    h.startWorker();
+    await finished(h.queue, job.id as string);
+    expect(htmlOf(h.fake.sent(reader.id))).toEqual(parts);
+    expect((await h.chats.get(reader.id))?.cursor).toBe(9);
+    expect(h.composed).toEqual([reader.id]);
+  });
+});
+
+describe("delivery worker: flashes", () => {
+  it("pushes one article with the flash label, silently at night, and remembers it", async () => {
+    const night = Date.parse("2024-12-17T00:30:00Z"); // 02:30 in Kyiv
+    const h = await setup({ now: () => night });
+    const reader = h.fake.addChat({ type: "private" });
+    const noFlash = h.fake.addChat({ type: "private" });
+    await subscribe(h, reader.id, "private", { quiet: { start: "23:00", end: "07:00" } });
+    await subscribe(h, noFlash.id, "private", { flash: false });
+    const { article } = await h.articles.put({
+      url: "https://example.org/invented/flash-1",
+      title: "Invented urgent report",
+      summary: "An invented urgent summary.",
+      source: "Example Wire",
+      publishedAt: night - 60_000,
+      topics: ["frontline"],
+      urgency: "flash",
+    });
+
+    const job = await enqueueFlash(h.queue, reader.id, article.id);
+    const skipped = await enqueueFlash(h.queue, noFlash.id, article.id);
+    expect(await finished(h.queue, job.id as string)).toMatchObject({ outcome: "delivered" });
+    expect(await finished(h.queue, skipped.id as string)).toMatchObject({ outcome: "skipped" });
+
+    const [message] = h.fake.sent(reader.id);
+    expect(message?.text).toMatch(/^⚡ URGENT Invented urgent report/);
+    expect(message?.options.disable_notification).toBe(true);
+    expect(h.fake.sent(noFlash.id)).toEqual([]);
+    expect(await wasFlashed(h.redis, h.keys, reader.id, article.id)).toBe(true);
+    expect(await wasFlashed(h.redis, h.keys, noFlash.id, article.id)).toBe(false);
+  });
+});
+
+describe("delivery worker: Telegram's rate limits", () => {
+  it("keeps under the global rate with 100 chats and many concurrent jobs", async () => {
+    const h = await setup({
+      limits: { perSecond: 20, perChatPerSecond: 1 },
+      broadcastRate: 15,
+      concurrency: 50,
+    });
+    const ids: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const chat = h.fake.addChat({ type: "private" });
+      await subscribe(h, chat.id, "private");
+      h.digests.set(chat.id, digestOf([`Invented digest ${i}`], 1));
+      ids.push(chat.id);
+    }
+    await Promise.all(ids.map((id) => enqueueDigest(h.queue, id, 7_000)));
+    await waitFor(() => h.fake.sent().length >= 100, { timeoutMs: 20_000, message: "100 sends" });
+
+    expect(h.fake.violations).toEqual([]);
+    expect(h.fake.callsOf("sendMessage")).toHaveLength(100);
+    expect(new Set(h.fake.sent().map((m) => m.chat_id)).size).toBe(100);
+  });
+
+  it("spaces the parts of each chat's digest at least a second apart", async () => {
+    const h = await setup({
+      limits: { perSecond: 30, perChatPerSecond: 1, perGroupPerMinute: 20 },
+      broadcastRate: 25,
+    });
+    const reader = h.fake.addChat({ type: "private" });
+    const group = h.fake.addChat({ type: "group", title: "Invented group" });
+    await subscribe(h, reader.id, "private");
+    await subscribe(h, group.id, "group");
+    const parts = ["Invented 1", "Invented 2", "Invented 3", "Invented 4"];
+    h.digests.set(reader.id, digestOf(parts, 1));
+    h.digests.set(group.id, digestOf(parts, 1));
+
+    const jobs = await Promise.all([
+      enqueueDigest(h.queue, reader.id, 1),
+      enqueueDigest(h.queue, group.id, 1),
+    ]);
+    for (const job of jobs) await finished(h.queue, job.id as string);
+
+    expect(h.fake.violations).toEqual([]);
+    for (const id of [reader.id, group.id]) {
+      const sent = h.fake.sent(id);
+      expect(htmlOf(sent)).toEqual(parts);
+      for (let i = 1; i < sent.length; i++) {
+        const gap = (sent[i] as SentMessage).receivedAt - (sent[i - 1] as SentMessage).receivedAt;
+        expect(gap).toBeGreaterThanOrEqual(1000);
+      }
+    }
+  });
+});
+
+describe("delivery worker: paid broadcasts", () => {
+  it("refuses a rate above Telegram's free limit unless broadcasts are paid", () => {
+    const base = {
+      redisUrl: "redis://127.0.0.1:1",
+      keys: createKeys("never:"),
+      api: new Api("1:never"),
+      chats: {} as ChatStore,
+      compose: async () => undefined,
+      articles: { get: async () => undefined },
+      topics,
+      translate,
+      logger: silent,
+    };
+    expect(() => createDeliveryWorker({ ...base, broadcastRate: 31 })).toThrow(RangeError);
+    expect(() =>
+      createDeliveryWorker({ ...base, broadcastRate: 1001, paidBroadcast: true }),
+    ).toThrow(RangeError);
+  });
+
+  it("marks messages as paid broadcasts when configured", async () => {
+    const h = await setup({ paidBroadcast: true, broadcastRate: 200 });
+    const reader = h.fake.addChat({ type: "private" });
+    await subscribe(h, reader.id, "private");
+    h.digests.set(reader.id, digestOf(["Invented paid"], 1));
+    await finished(h.queue, (await enqueueDigest(h.queue, reader.id, 1)).id as string);
+    expect(h.fake.sent(reader.id)[0]?.options.allow_paid_broadcast).toBe(true);
+  });
+});
+
+describe("rate gate", () => {
+  it("lets at most 20 messages a minute into one group, and defers the 21st", async () => {
+    const { redis, keys } = await useRedis();
+    const gate = createRateGate(redis, keys, { perSecond: 1000, chatGapMs: 0, maxWaitMs: 50 });
+    for (let i = 0; i < 20; i++) {
+      const taken = await gate.take(-42, true);
+      if (!("ticket" in taken)) throw new Error(`send ${i + 1} was deferred`);
+      await gate.release(taken.ticket);
+    }
+    const deferred = await gate.take(-42, true);
+    expect(deferred).toHaveProperty("deferMs");
+    expect((deferred as { deferMs: number }).deferMs).toBeGreaterThan(50_000);
+    // A private chat has no minute window.
+    for (let i = 0; i < 21; i++) expect(await gate.take(42, false)).toHaveProperty("ticket");
+  });
+
+  it("holds every send while paused, across gates on separate connections", async () => {
+    const { redis, keys, url } = await useRedis();
+    const other = createRedis(url);
+    onTestFinished(async () => {
+      await other.quit();
+    });
+    const gate = createRateGate(redis, keys, { perSecond: 1000, maxWaitMs: 50 });
+    const peer = createRateGate(other, keys, { perSecond: 1000, maxWaitMs: 50 });
+    await gate.pause(DAY);
+    expect(await peer.pausedFor()).toBeGreaterThan(DAY - 60_000);
+    expect(await peer.take(7, false)).toHaveProperty("deferMs");
+    await peer.pause(1000);
+    expect(await gate.pausedFor()).toBeGreaterThan(DAY - 60_000);
+  });
+
+  it("spaces sends to one chat through two processes' gates", async () => {
+    const { redis, keys, url } = await useRedis();
+    const other = createRedis(url);
+    onTestFinished(async () => {
+      await other.quit();
+    });
+    const gate = createRateGate(redis, keys, { perSecond: 1000, maxWaitMs: 50 });
+    const peer = createRateGate(other, keys, { perSecond: 1000, maxWaitMs: 50 });
+    const first = await gate.take(9, false);
+    expect(first).toHaveProperty("ticket");
+    const second = await peer.take(9, false);
+    expect(second).toHaveProperty("deferMs");
+    expect((second as { deferMs: number }).deferMs).toBeGreaterThan(900);
+  });
+});
