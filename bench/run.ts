@@ -7,6 +7,7 @@ import type { Bench } from "./lib.ts";
 const registry: Record<string, () => Promise<Bench>> = {
   latest: async () => (await import("./latest.ts")).latest,
   "chat-memory": async () => (await import("./chat-memory.ts")).chatMemory,
+  ingest: async () => (await import("./ingest.ts")).ingest,
   rouge: async () => (await import("./rouge.ts")).rouge,
 };
 
