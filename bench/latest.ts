@@ -3,9 +3,11 @@ import { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import { pino } from "pino";
 import { createArticleStore } from "../src/articles/article-store.ts";
+import { createTagger } from "../src/articles/tagger.ts";
 import { loadTopics } from "../src/articles/topics.ts";
 import { createBot } from "../src/bot/index.ts";
 import { createChatStore } from "../src/chats/chat-store.ts";
+import { createFeedStateStore } from "../src/feeds/feed-state.ts";
 import { createKeys } from "../src/redis/keys.ts";
 import { createFakeTelegram } from "../tests/support/fake-telegram.ts";
 import { commandUpdate, privateChat, user } from "../tests/support/updates.ts";
@@ -73,6 +75,8 @@ export const latest: Bench = {
           chats,
           topics,
           sources: [],
+          feedState: createFeedStateStore(redis, keys),
+          tagger: createTagger(topics),
           redis,
           keys,
           adminIds: [],

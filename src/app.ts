@@ -5,12 +5,14 @@ import type { Bot } from "grammy";
 import type { Redis } from "ioredis";
 import { type ArticleStore, createArticleStore } from "./articles/article-store.ts";
 import { importContent } from "./articles/import-content.ts";
+import { createTagger } from "./articles/tagger.ts";
 import { loadTopics, type Topic } from "./articles/topics.ts";
 import type { BotContext } from "./bot/context.ts";
 import { createBot } from "./bot/index.ts";
 import { startPolling } from "./bot/polling.ts";
 import { type ChatStore, createChatStore } from "./chats/chat-store.ts";
 import type { Config } from "./config.ts";
+import { createFeedStateStore } from "./feeds/feed-state.ts";
 import { loadSources } from "./feeds/sources.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createRedis } from "./redis/connection.ts";
@@ -75,6 +77,8 @@ export async function createApp(config: Config, logger = createLogger(config)): 
         chats,
         topics,
         sources,
+        feedState: createFeedStateStore(redis, keys),
+        tagger: createTagger(topics),
         adminIds: config.adminIds,
         defaultLanguage: config.defaultLanguage,
         defaultTimezone: config.defaultTimezone,

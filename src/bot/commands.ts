@@ -20,6 +20,8 @@ export const COMMANDS: CommandSpec[] = [
   { command: "channel", describe: "cmd-channel" },
   { command: "channels", describe: "cmd-channels" },
   { command: "cancel", describe: "cmd-cancel" },
+  { command: "post", describe: "cmd-post" },
+  { command: "edit", describe: "cmd-edit" },
   { command: "help", describe: "cmd-help" },
   { command: "start", describe: "cmd-start" },
 ];

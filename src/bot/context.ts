@@ -2,11 +2,14 @@ import type { ConversationFlavor } from "@grammyjs/conversations";
 import type { I18nFlavor } from "@grammyjs/i18n";
 import type { Context } from "grammy";
 import type { Redis } from "ioredis";
+import type { Article } from "../articles/article.ts";
 import type { ArticleStore } from "../articles/article-store.ts";
+import type { Tagger } from "../articles/tagger.ts";
 import type { Topic } from "../articles/topics.ts";
 import type { Chat } from "../chats/chat.ts";
 import type { ChatStore } from "../chats/chat-store.ts";
 import type { Language } from "../config.ts";
+import type { FeedStateStore } from "../feeds/feed-state.ts";
 import type { Source } from "../feeds/sources.ts";
 import type { Logger } from "../logger.ts";
 import type { Keys } from "../redis/keys.ts";
@@ -16,8 +19,14 @@ export interface BotDeps {
   articles: ArticleStore;
   chats: ChatStore;
   topics: Topic[];
-  /** Outlets the bot follows (content/sources.json), for /sources. */
+  /** Outlets the bot follows (content/sources.json), for /sources and the editors' view of them. */
   sources: Source[];
+  /** Per-source fetch state: editors see it and pause sources. */
+  feedState: FeedStateStore;
+  /** Proposes topics for an article an editor posts. */
+  tagger: Tagger;
+  /** Called after an editor stored an article (created or changed), e.g. to push a flash. */
+  onArticle?: (article: Article, created: boolean) => Promise<void>;
   /** Editors: may publish, flash, edit and see stats. */
   adminIds: number[];
   defaultLanguage: Language;

@@ -3,10 +3,14 @@ import { sequentialize } from "@grammyjs/runner";
 import { Bot } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { BotContext, BotDeps } from "./context.ts";
+import { createPostConversation } from "./conversations/post.ts";
 import { conversationOptions } from "./conversations/storage.ts";
 import { createSubscribeConversation } from "./conversations/subscribe.ts";
 import { channelsFeature } from "./features/channels.ts";
 import { digestFeature } from "./features/digest.ts";
+import { createEditConversation, editorEditFeature } from "./features/editor-edit.ts";
+import { editorPostFeature } from "./features/editor-post.ts";
+import { editorSourcesFeature } from "./features/editor-sources.ts";
 import { helpFeature } from "./features/help.ts";
 import { latestFeature } from "./features/latest.ts";
 import { membershipFeature } from "./features/membership.ts";
@@ -63,6 +67,8 @@ export function createBot(deps: BotDeps, options: BotOptions): Bot<BotContext> {
   // Conversations see an update before the features below; state in Redis, per chat.
   bot.use(conversations(conversationOptions(deps)));
   bot.use(createSubscribeConversation(deps));
+  bot.use(createPostConversation(deps));
+  bot.use(createEditConversation(deps));
 
   // The routing table: one feature per line, in order.
   bot.use(migrationFeature);
@@ -75,6 +81,9 @@ export function createBot(deps: BotDeps, options: BotOptions): Bot<BotContext> {
   bot.use(searchFeature);
   bot.use(topicsFeature);
   bot.use(topicsToggleFeature);
+  bot.use(editorPostFeature);
+  bot.use(editorEditFeature);
+  bot.use(editorSourcesFeature); // editors' /sources, before the public one
   bot.use(sourcesFeature);
   bot.use(channelsFeature);
   bot.use(subscribeFeature);

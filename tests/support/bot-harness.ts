@@ -5,11 +5,13 @@ import type { Redis } from "ioredis";
 import { pino } from "pino";
 import { onTestFinished } from "vitest";
 import { type ArticleStore, createArticleStore } from "../../src/articles/article-store.ts";
+import { createTagger } from "../../src/articles/tagger.ts";
 import { loadTopics, type Topic } from "../../src/articles/topics.ts";
 import type { BotContext, BotDeps } from "../../src/bot/context.ts";
 import { createBot } from "../../src/bot/index.ts";
 import { ALLOWED_UPDATES } from "../../src/bot/polling.ts";
 import { type ChatStore, createChatStore } from "../../src/chats/chat-store.ts";
+import { createFeedStateStore } from "../../src/feeds/feed-state.ts";
 import { loadSources } from "../../src/feeds/sources.ts";
 import { createRedis } from "../../src/redis/connection.ts";
 import { createKeys, type Keys } from "../../src/redis/keys.ts";
@@ -68,6 +70,8 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     chats,
     topics,
     sources: loadSources(SOURCES_FILE),
+    feedState: createFeedStateStore(redis, keys),
+    tagger: createTagger(topics),
     adminIds: options.adminIds ?? [],
     defaultLanguage: "en",
     defaultTimezone: "Europe/Kyiv",
