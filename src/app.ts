@@ -1,18 +1,25 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { RunnerHandle } from "@grammyjs/runner";
-import type { Bot } from "grammy";
+import { Api, type Bot } from "grammy";
 import type { Redis } from "ioredis";
+import type { Article } from "./articles/article.ts";
 import { type ArticleStore, createArticleStore } from "./articles/article-store.ts";
 import { importContent } from "./articles/import-content.ts";
 import { createTagger } from "./articles/tagger.ts";
 import { loadTopics, type Topic } from "./articles/topics.ts";
 import type { BotContext } from "./bot/context.ts";
+import { createI18n } from "./bot/i18n.ts";
 import { createBot } from "./bot/index.ts";
 import { startPolling } from "./bot/polling.ts";
 import { type ChatStore, createChatStore } from "./chats/chat-store.ts";
 import type { Config } from "./config.ts";
+import { announcingPuts, createFlashHook } from "./delivery/flash.ts";
+import { createDeliveryQueue, type DeliveryQueue } from "./delivery/queue.ts";
+import { startDelivery } from "./delivery/start-delivery.ts";
+import { notifyEach } from "./feeds/feed-alerts.ts";
 import { createFeedStateStore } from "./feeds/feed-state.ts";
+import { createFeedPoller, type FeedPoller } from "./feeds/poller.ts";
 import { loadSources } from "./feeds/sources.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createRedis } from "./redis/connection.ts";
@@ -28,7 +35,11 @@ export interface App {
   chats: ChatStore;
   topics: Topic[];
   bot: Bot<BotContext>;
-  /** Imports content/, then starts polling. */
+  /** the delivery queue: flashes and scheduled digests are enqueued here, workers take them */
+  queue: DeliveryQueue;
+  /** polls the feeds of sources.json; undefined when FEEDS_ENABLED=false */
+  feeds: FeedPoller | undefined;
+  /** Imports content/, then starts the parts ROLES names: worker, scheduler, polling. */
   start(): Promise<void>;
   /** Stops everything start() and createApp() started, in reverse order. */
   stop(): Promise<void>;
@@ -54,6 +65,7 @@ export async function createApp(config: Config, logger = createLogger(config)): 
       redisUrl = embedded.url;
       logger.info({ dataDir: config.dataDir }, "started embedded redis-server");
     }
+    const serverUrl = redisUrl;
     const redis = createRedis(redisUrl);
     stack.push(async () => {
       await redis.quit().catch(() => redis.disconnect());
@@ -68,6 +80,12 @@ export async function createApp(config: Config, logger = createLogger(config)): 
       defaults: { lang: config.defaultLanguage, tz: config.defaultTimezone },
       topicIds,
     });
+    const queue = createDeliveryQueue({ connection: redis, keys });
+    stack.push(() => queue.close());
+    const flash = createFlashHook({ redis, keys, chats, queue, logger });
+    const onArticleStored = async (article: Article, created: boolean) => {
+      await flash(article, created);
+    };
     const sourcesFile = join(config.contentDir, "sources.json");
     const sources = existsSync(sourcesFile) ? loadSources(sourcesFile) : [];
 
@@ -86,9 +104,28 @@ export async function createApp(config: Config, logger = createLogger(config)): 
         now: Date.now,
         redis,
         keys,
+        deliveryQueue: queue,
+        onArticle: onArticleStored,
       },
       { token: config.botToken, apiRoot: config.telegramApiRoot },
     );
+
+    const feeds = config.feedsEnabled
+      ? createFeedPoller({
+          connection: redis,
+          keys,
+          sources,
+          articles,
+          tagger: createTagger(topics),
+          logger,
+          onArticle: onArticleStored,
+          notifyEditors: notifyEach(
+            config.adminIds,
+            (id, text) => bot.api.sendMessage(id, text),
+            logger,
+          ),
+        })
+      : undefined;
 
     return {
       config,
@@ -99,18 +136,48 @@ export async function createApp(config: Config, logger = createLogger(config)): 
       chats,
       topics,
       bot,
+      queue,
+      feeds,
       async start() {
         if (config.importContentOnStart) {
           const result = await importContent({
             dir: config.contentDir,
-            store: articles,
+            store: announcingPuts(articles, onArticleStored, logger),
             topicIds,
             logger,
           });
           logger.info({ ...result, failed: result.failed.length }, "imported content");
         }
-        const runner: RunnerHandle = await startPolling(bot, logger);
-        stack.push(() => (runner.isRunning() ? runner.stop() : Promise.resolve()));
+        if (feeds) {
+          await feeds.start();
+          stack.push(() => feeds.stop());
+        }
+        const roles = new Set(config.roles);
+        if (roles.has("worker") || roles.has("scheduler")) {
+          const i18n = createI18n<BotContext>(config.defaultLanguage);
+          const delivery = startDelivery({
+            scheduler: roles.has("scheduler"),
+            worker: roles.has("worker"),
+            redisUrl: serverUrl,
+            redis,
+            keys,
+            queue,
+            api: new Api(config.botToken, { apiRoot: config.telegramApiRoot }),
+            chats,
+            articles,
+            topics,
+            translate: (lang, key, vars) => i18n.t(lang, key, vars),
+            logger,
+            broadcastRate: config.broadcastRate,
+            paidBroadcast: config.paidBroadcast,
+            graceMs: config.digestGraceMinutes * 60_000,
+          });
+          stack.push(() => delivery.stop());
+        }
+        if (roles.has("bot")) {
+          const runner: RunnerHandle = await startPolling(bot, logger);
+          stack.push(() => (runner.isRunning() ? runner.stop() : Promise.resolve()));
+        }
       },
       stop: stopAll,
     };

@@ -6,6 +6,15 @@ export type Language = (typeof LANGUAGES)[number];
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
+/** The parts one process can run: polling, the scheduler, a delivery worker. */
+export const ROLES = ["bot", "scheduler", "worker"] as const;
+export type Role = (typeof ROLES)[number];
+const ROLE_NAMES = ["all", ...ROLES].join("|");
+
+/** Telegram's broadcast limits in messages per second: free, and with paid broadcasts. */
+export const FREE_BROADCAST_RATE = 30;
+export const PAID_BROADCAST_RATE = 1000;
+
 /** True when `zone` is an IANA time zone this runtime knows. */
 export function isTimeZone(zone: string): boolean {
   try {
@@ -15,6 +24,9 @@ export function isTimeZone(zone: string): boolean {
     return false;
   }
 }
+
+const RATE_MESSAGE = `must be a whole number of messages per second from 1 to ${PAID_BROADCAST_RATE} (above ${FREE_BROADCAST_RATE} only with PAID_BROADCAST=true)`;
+const GRACE_MESSAGE = "must be a whole number of minutes from 0 to 1440 (a day)";
 
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
@@ -84,6 +96,46 @@ const schema = z.object({
     emptyToUndefined,
     z.enum(["true", "false"], { error: "must be true or false" }).default("true"),
   ),
+  FEEDS_ENABLED: z.preprocess(
+    emptyToUndefined,
+    z.enum(["true", "false"], { error: "must be true or false" }).default("true"),
+  ),
+  ROLES: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        new RegExp(`^\\s*(${ROLE_NAMES})(\\s*,\\s*(${ROLE_NAMES}))*\\s*$`),
+        `must be "all" or a comma-separated list of ${ROLES.join(", ")}, e.g. ROLES=worker`,
+      )
+      .default("all")
+      .transform((s): Role[] => {
+        const named = new Set(s.split(",").map((r) => r.trim()));
+        return ROLES.filter((role) => named.has("all") || named.has(role));
+      }),
+  ),
+  BROADCAST_RATE: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\d{1,4}$/, RATE_MESSAGE)
+      .default("25")
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= PAID_BROADCAST_RATE, RATE_MESSAGE),
+  ),
+  PAID_BROADCAST: z.preprocess(
+    emptyToUndefined,
+    z.enum(["true", "false"], { error: "must be true or false" }).default("false"),
+  ),
+  DIGEST_GRACE_MINUTES: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\d{1,4}$/, GRACE_MESSAGE)
+      .default("60")
+      .transform(Number)
+      .refine((n) => n <= 1440, GRACE_MESSAGE),
+  ),
 });
 
 export interface Config {
@@ -98,6 +150,16 @@ export interface Config {
   defaultTimezone: string;
   logLevel: (typeof LOG_LEVELS)[number];
   importContentOnStart: boolean;
+  /** poll the feeds of content/sources.json */
+  feedsEnabled: boolean;
+  /** the parts this process runs; all of them by default */
+  roles: Role[];
+  /** messages per second over every worker process */
+  broadcastRate: number;
+  /** send with allow_paid_broadcast (Telegram Stars), allowing up to 1000 messages/s */
+  paidBroadcast: boolean;
+  /** a digest slot missed by more than this (the process was down) is not sent late */
+  digestGraceMinutes: number;
 }
 
 /**
@@ -107,15 +169,17 @@ export interface Config {
  */
 export function createConfig(env: Record<string, string | undefined>): Config {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const issues: ConfigIssue[] = parsed.error.issues.map((issue) => {
-      const variable = String(issue.path[0] ?? "?");
-      const given = env[variable];
-      const shown = given === undefined || variable === "BOT_TOKEN" ? "" : ` (got "${given}")`;
-      return { variable, message: `${issue.message}${shown}` };
-    });
-    throw new ConfigError(issues);
-  }
+  const issues: ConfigIssue[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? "?");
+        const given = env[variable];
+        const shown = given === undefined || variable === "BOT_TOKEN" ? "" : ` (got "${given}")`;
+        return { variable, message: `${issue.message}${shown}` };
+      });
+  const rateIssue = freeRateIssue(env);
+  if (rateIssue && !issues.some((i) => i.variable === rateIssue.variable)) issues.push(rateIssue);
+  if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
   const e = parsed.data;
   return {
     botToken: e.BOT_TOKEN,
@@ -129,5 +193,21 @@ export function createConfig(env: Record<string, string | undefined>): Config {
     defaultTimezone: e.DEFAULT_TIMEZONE,
     logLevel: e.LOG_LEVEL,
     importContentOnStart: e.CONTENT_IMPORT === "true",
+    feedsEnabled: e.FEEDS_ENABLED === "true",
+    roles: e.ROLES,
+    broadcastRate: e.BROADCAST_RATE,
+    paidBroadcast: e.PAID_BROADCAST === "true",
+    digestGraceMinutes: e.DIGEST_GRACE_MINUTES,
+  };
+}
+
+/** Above Telegram's free limit only with paid broadcasts: checked on its own so it is reported with the rest. */
+function freeRateIssue(env: Record<string, string | undefined>): ConfigIssue | undefined {
+  const rate = Number(env.BROADCAST_RATE?.trim() || "0");
+  if (!(rate > FREE_BROADCAST_RATE && rate <= PAID_BROADCAST_RATE)) return undefined;
+  if (env.PAID_BROADCAST?.trim() === "true") return undefined;
+  return {
+    variable: "BROADCAST_RATE",
+    message: `may be above ${FREE_BROADCAST_RATE} (Telegram's free limit) only with PAID_BROADCAST=true (got "${env.BROADCAST_RATE}")`,
   };
 }

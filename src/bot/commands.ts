@@ -22,6 +22,8 @@ export const COMMANDS: CommandSpec[] = [
   { command: "cancel", describe: "cmd-cancel" },
   { command: "post", describe: "cmd-post" },
   { command: "edit", describe: "cmd-edit" },
+  { command: "flash", describe: "cmd-flash" },
+  { command: "stats", describe: "cmd-stats" },
   { command: "help", describe: "cmd-help" },
   { command: "start", describe: "cmd-start" },
 ];

@@ -9,6 +9,7 @@ import type { Topic } from "../articles/topics.ts";
 import type { Chat } from "../chats/chat.ts";
 import type { ChatStore } from "../chats/chat-store.ts";
 import type { Language } from "../config.ts";
+import type { DeliveryQueue } from "../delivery/queue.ts";
 import type { FeedStateStore } from "../feeds/feed-state.ts";
 import type { Source } from "../feeds/sources.ts";
 import type { Logger } from "../logger.ts";
@@ -27,6 +28,8 @@ export interface BotDeps {
   tagger: Tagger;
   /** Called after an editor stored an article (created or changed), e.g. to push a flash. */
   onArticle?: (article: Article, created: boolean) => Promise<void>;
+  /** Where /flash enqueues and whose jobs /stats counts; absent, the bot sends no flashes. */
+  deliveryQueue?: DeliveryQueue;
   /** Editors: may publish, flash, edit and see stats. */
   adminIds: number[];
   defaultLanguage: Language;

@@ -9,6 +9,7 @@ import { createSubscribeConversation } from "./conversations/subscribe.ts";
 import { channelsFeature } from "./features/channels.ts";
 import { digestFeature } from "./features/digest.ts";
 import { createEditConversation, editorEditFeature } from "./features/editor-edit.ts";
+import { editorFlashFeature } from "./features/editor-flash.ts";
 import { editorPostFeature } from "./features/editor-post.ts";
 import { editorSourcesFeature } from "./features/editor-sources.ts";
 import { helpFeature } from "./features/help.ts";
@@ -19,6 +20,7 @@ import { searchFeature } from "./features/search.ts";
 import { settingsFeature } from "./features/settings.ts";
 import { sourcesFeature } from "./features/sources.ts";
 import { startFeature } from "./features/start.ts";
+import { statsFeature } from "./features/stats.ts";
 import { statusFeature } from "./features/status.ts";
 import { subscribeFeature } from "./features/subscribe.ts";
 import { topicsFeature } from "./features/topics.ts";
@@ -83,6 +85,8 @@ export function createBot(deps: BotDeps, options: BotOptions): Bot<BotContext> {
   bot.use(topicsToggleFeature);
   bot.use(editorPostFeature);
   bot.use(editorEditFeature);
+  bot.use(editorFlashFeature);
+  bot.use(statsFeature);
   bot.use(editorSourcesFeature); // editors' /sources, before the public one
   bot.use(sourcesFeature);
   bot.use(channelsFeature);

@@ -72,6 +72,78 @@ describe("createConfig", () => {
     expect(config.telegramApiRoot).toBe("http://127.0.0.1:8081");
   });
 
+  it("runs every part by default, with Telegram's free broadcast rate and an hour's grace", () => {
+    expect(createConfig({ BOT_TOKEN: token })).toMatchObject({
+      roles: ["bot", "scheduler", "worker"],
+      broadcastRate: 25,
+      paidBroadcast: false,
+      digestGraceMinutes: 60,
+    });
+  });
+
+  it("reads ROLES as all or a list of parts", () => {
+    const roles = (value: string) => createConfig({ BOT_TOKEN: token, ROLES: value }).roles;
+    expect(roles("all")).toEqual(["bot", "scheduler", "worker"]);
+    expect(roles("worker")).toEqual(["worker"]);
+    expect(roles(" scheduler , bot ")).toEqual(["bot", "scheduler"]);
+    expect(roles("worker,worker")).toEqual(["worker"]);
+  });
+
+  it("names the allowed parts when ROLES is wrong", () => {
+    for (const value of ["web", "bot;worker", "bot,", ",worker"]) {
+      const issues = issuesOf({ BOT_TOKEN: token, ROLES: value });
+      expect(Object.keys(issues)).toEqual(["ROLES"]);
+      expect(issues.ROLES).toContain("bot, scheduler, worker");
+      expect(issues.ROLES).toContain(`got "${value}"`);
+    }
+  });
+
+  it("allows a broadcast rate above 30 only with paid broadcasts", () => {
+    const issues = issuesOf({ BOT_TOKEN: token, BROADCAST_RATE: "100" });
+    expect(Object.keys(issues)).toEqual(["BROADCAST_RATE"]);
+    expect(issues.BROADCAST_RATE).toContain("PAID_BROADCAST=true");
+    const paid = createConfig({ BOT_TOKEN: token, BROADCAST_RATE: "1000", PAID_BROADCAST: "true" });
+    expect(paid).toMatchObject({ broadcastRate: 1000, paidBroadcast: true });
+    expect(createConfig({ BOT_TOKEN: token, BROADCAST_RATE: "30" }).broadcastRate).toBe(30);
+  });
+
+  it("reports a bad rate, switch or grace period with what is allowed", () => {
+    for (const rate of ["0", "1001", "2.5", "fast", "-3"]) {
+      const issues = issuesOf({ BOT_TOKEN: token, BROADCAST_RATE: rate, PAID_BROADCAST: "true" });
+      expect(Object.keys(issues)).toEqual(["BROADCAST_RATE"]);
+      expect(issues.BROADCAST_RATE).toContain("from 1 to 1000");
+    }
+    const issues = issuesOf({
+      BOT_TOKEN: token,
+      PAID_BROADCAST: "yes",
+      DIGEST_GRACE_MINUTES: "1441",
+    });
+    expect(Object.keys(issues).sort()).toEqual(["DIGEST_GRACE_MINUTES", "PAID_BROADCAST"]);
+    expect(issues.PAID_BROADCAST).toContain("true or false");
+    expect(issues.DIGEST_GRACE_MINUTES).toContain("0 to 1440");
+    expect(issuesOf({ BOT_TOKEN: token, DIGEST_GRACE_MINUTES: "an hour" })).toHaveProperty(
+      "DIGEST_GRACE_MINUTES",
+    );
+    expect(createConfig({ BOT_TOKEN: token, DIGEST_GRACE_MINUTES: "0" }).digestGraceMinutes).toBe(
+      0,
+    );
+  });
+
+  it("reports the paid-broadcast rule together with other bad variables", () => {
+    const issues = issuesOf({ BROADCAST_RATE: "200", ROLES: "everything" });
+    expect(Object.keys(issues).sort()).toEqual(["BOT_TOKEN", "BROADCAST_RATE", "ROLES"]);
+    expect(issues.BROADCAST_RATE).toContain("PAID_BROADCAST=true");
+  });
+
+  it("polls feeds unless FEEDS_ENABLED=false", () => {
+    expect(createConfig({ BOT_TOKEN: token }).feedsEnabled).toBe(true);
+    expect(createConfig({ BOT_TOKEN: token, FEEDS_ENABLED: "" }).feedsEnabled).toBe(true);
+    expect(createConfig({ BOT_TOKEN: token, FEEDS_ENABLED: "false" }).feedsEnabled).toBe(false);
+    const issues = issuesOf({ BOT_TOKEN: token, FEEDS_ENABLED: "no" });
+    expect(Object.keys(issues)).toEqual(["FEEDS_ENABLED"]);
+    expect(issues.FEEDS_ENABLED).toContain("true or false");
+  });
+
   it("treats empty strings as unset", () => {
     expect(createConfig({ BOT_TOKEN: token, REDIS_URL: "", LOG_LEVEL: "" }).logLevel).toBe("info");
   });

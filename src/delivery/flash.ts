@@ -1,0 +1,159 @@
+import type { Redis } from "ioredis";
+import type { Article } from "../articles/article.ts";
+import type { ArticleStore } from "../articles/article-store.ts";
+import type { Chat } from "../chats/chat.ts";
+import type { ChatStore } from "../chats/chat-store.ts";
+import type { Logger } from "../logger.ts";
+import type { Keys } from "../redis/keys.ts";
+import { type DeliveryQueue, flashJobId } from "./queue.ts";
+
+const SCAN_COUNT = 1000;
+/** How long an automatic fan-out is remembered, so edits of a flash never push it again. */
+export const FAN_OUT_MEMORY_SECONDS = 30 * 24 * 3600;
+
+export interface FlashDeps {
+  redis: Redis;
+  keys: Keys;
+  chats: Pick<ChatStore, "get">;
+  queue: DeliveryQueue;
+  logger?: Logger;
+}
+
+export interface FanOutResult {
+  /** chats a flash job was enqueued for */
+  queued: number;
+  /** matching chats that already received this article as a flash */
+  alreadyFlashed: number;
+}
+
+/** True when the chat takes this flash: subscribed, flash alerts on, and one of its topics (none = all). */
+export function takesFlash(
+  chat: Pick<Chat, "status" | "flash" | "topics">,
+  article: Pick<Article, "topics">,
+): boolean {
+  if (chat.status !== "active" || !chat.flash) return false;
+  return chat.topics.length === 0 || chat.topics.some((topic) => article.topics.includes(topic));
+}
+
+/**
+ * Pushes an urgent article to every chat that takes it (see takesFlash), as
+ * one flash job per chat. Active chats are exactly the members of the
+ * schedule zset, so it is ZSCANned and the chats read in batches instead of
+ * scanning every chat hash. Chats that already got it are skipped and the
+ * job id is per (article, chat), so a second fan-out sends nothing twice.
+ */
+export async function fanOutFlash(article: Article, deps: FlashDeps): Promise<FanOutResult> {
+  const { redis, keys, chats, queue } = deps;
+  const seen = new Set<string>();
+  const result: FanOutResult = { queued: 0, alreadyFlashed: 0 };
+  let cursor = "0";
+  do {
+    const [next, page] = await redis.zscan(keys.schedule(), cursor, "COUNT", SCAN_COUNT);
+    cursor = next;
+    const members: string[] = [];
+    for (let i = 0; i < page.length; i += 2) {
+      const member = page[i] as string;
+      if (!seen.has(member) && /^-?\d+$/.test(member)) members.push(member);
+      seen.add(member);
+    }
+    const records = await Promise.all(members.map((member) => chats.get(Number(member))));
+    const taking = records.filter(
+      (chat): chat is Chat => chat !== undefined && takesFlash(chat, article),
+    );
+    if (taking.length === 0) continue;
+    const flashed = await Promise.all(
+      taking.map((chat) => redis.sismember(keys.flashed(chat.id), article.id)),
+    );
+    const due = taking.filter((_, i) => flashed[i] !== 1);
+    result.alreadyFlashed += taking.length - due.length;
+    if (due.length === 0) continue;
+    await queue.addBulk(
+      due.map((chat) => ({
+        name: "flash" as const,
+        data: { kind: "flash" as const, chatId: chat.id, articleId: article.id },
+        opts: { jobId: flashJobId(article.id, chat.id) },
+      })),
+    );
+    result.queued += due.length;
+  } while (cursor !== "0");
+  await redis.set(keys.flashFanOut(article.id), String(Date.now()), "EX", FAN_OUT_MEMORY_SECONDS);
+  deps.logger?.info({ article: article.id, ...result }, "flash fanned out");
+  return result;
+}
+
+/**
+ * The hook the ingest paths (content import, an editor's /post, feeds) call
+ * after storing an article: a flash is fanned out the first time it is seen
+ * as one — created urgent, or newly marked urgent — and never again when it
+ * is merely edited or re-imported. Resolves with the fan-out, or undefined
+ * when nothing was pushed.
+ */
+export function createFlashHook(
+  deps: FlashDeps & { now?: () => number },
+): (article: Article, created: boolean) => Promise<FanOutResult | undefined> {
+  const clock = deps.now ?? Date.now;
+  return async function onArticleStored(article, created) {
+    if (article.urgency !== "flash") return undefined;
+    // Anything older than the memory of past fan-outs may have been pushed already.
+    if (!created && article.publishedAt < clock() - FAN_OUT_MEMORY_SECONDS * 1000) return undefined;
+    const marker = deps.keys.flashFanOut(article.id);
+    const first = await deps.redis.set(marker, String(clock()), "EX", FAN_OUT_MEMORY_SECONDS, "NX");
+    if (first === null) return undefined;
+    try {
+      return await fanOutFlash(article, deps);
+    } catch (err) {
+      await deps.redis.del(marker);
+      throw err;
+    }
+  };
+}
+
+/**
+ * The store with its `put` announcing each created or changed article to
+ * `onArticleStored` — for ingest code that takes a store but no hook (the
+ * content import). A failing hook is logged, never undoes the put.
+ */
+export function announcingPuts(
+  store: ArticleStore,
+  onArticleStored: (article: Article, created: boolean) => Promise<unknown>,
+  logger: Logger,
+): ArticleStore {
+  return {
+    ...store,
+    async put(input) {
+      const result = await store.put(input);
+      if (result.created || result.changed) {
+        await onArticleStored(result.article, result.created).catch((err: unknown) =>
+          logger.error({ err, article: result.article.id }, "passing a stored article on failed"),
+        );
+      }
+      return result;
+    },
+  };
+}
+
+/**
+ * The store as one chat's digest should see it: articles already pushed to
+ * that chat as flashes are left out of `since`, so a digest does not repeat
+ * them (the worker records them, see send-parts.ts).
+ */
+export function withoutFlashed(
+  store: ArticleStore,
+  redis: Redis,
+  keys: Keys,
+  chatId: number,
+): ArticleStore {
+  return {
+    ...store,
+    async since(afterMs, options = {}) {
+      const { limit, ...unlimited } = options;
+      const [articles, flashed] = await Promise.all([
+        store.since(afterMs, unlimited),
+        redis.smembers(keys.flashed(chatId)),
+      ]);
+      const skip = new Set(flashed);
+      const kept = skip.size === 0 ? articles : articles.filter((article) => !skip.has(article.id));
+      return limit === undefined ? kept : kept.slice(0, limit);
+    },
+  };
+}

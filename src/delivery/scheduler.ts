@@ -1,0 +1,276 @@
+import { createHash } from "node:crypto";
+import type { Redis } from "ioredis";
+import type { Chat } from "../chats/chat.ts";
+import type { ChatStore } from "../chats/chat-store.ts";
+import { nextDueAt } from "../chats/next-due.ts";
+import type { Logger } from "../logger.ts";
+import type { Keys } from "../redis/keys.ts";
+import { type DeliveryQueue, type DigestJobData, digestJobId } from "./queue.ts";
+
+/**
+ * Compare-and-set over the schedule zset, for a batch of chats at once:
+ * ARGV holds (member, expected score, new score) triples; each member moves
+ * to its new score ("" removes it) only if its score is still the one the
+ * caller read. Returns 1 (won) or 0 (lost) per triple, so of several
+ * scheduler instances exactly one wins each slot.
+ */
+const CLAIM_SCRIPT = `
+local won = {}
+for i = 1, #ARGV, 3 do
+  local score = redis.call('ZSCORE', KEYS[1], ARGV[i])
+  if score and tonumber(score) == tonumber(ARGV[i + 1]) then
+    if ARGV[i + 2] == '' then
+      redis.call('ZREM', KEYS[1], ARGV[i])
+    else
+      redis.call('ZADD', KEYS[1], ARGV[i + 2], ARGV[i])
+    end
+    won[#won + 1] = 1
+  else
+    won[#won + 1] = 0
+  end
+end
+return won
+`;
+const CLAIM_SHA = createHash("sha1").update(CLAIM_SCRIPT).digest("hex");
+
+const DEFAULT_INTERVAL_MS = 1000;
+const DEFAULT_BATCH = 1000;
+/** addBulk calls a tick may have outstanding at once */
+const MAX_IN_FLIGHT = 4;
+
+export interface SchedulerOptions {
+  redis: Redis;
+  keys: Keys;
+  chats: Pick<ChatStore, "get">;
+  queue: DeliveryQueue;
+  logger: Logger;
+  /** a missed slot older than this is not delivered late (DIGEST_GRACE_MINUTES) */
+  graceMs: number;
+  now?: () => number;
+  /** pause between ticks (default 1 s) */
+  intervalMs?: number;
+  /** due chats taken per round trip (default 1000) */
+  batchSize?: number;
+}
+
+export interface Scheduler {
+  /** Enqueues every chat due now; resolves with how many digest jobs were enqueued. */
+  tick(): Promise<number>;
+  /** Ticks at once, then again `intervalMs` after each tick ends. */
+  start(): void;
+  /** Stops ticking; resolves once a tick in progress has finished. */
+  stop(): Promise<void>;
+}
+
+/** What to do with one due chat: deliver `slot` (if any) and move it to `next`. */
+export interface SlotPlan {
+  slot?: number;
+  next: number;
+}
+
+/**
+ * Decides a due chat's digest. The slot delivered is the latest of its
+ * digest times at or before `now`, and only if that is at most `graceMs`
+ * ago: after downtime a chat gets one digest for the slots it missed, or
+ * none when even the latest is too old (its cursor still brings the news
+ * next time). `due` is the chat's scheduled time; the chat moves to its
+ * first digest time after `now`.
+ */
+export function planSlot(
+  chat: Pick<Chat, "times" | "tz">,
+  due: number,
+  now: number,
+  graceMs: number,
+): SlotPlan {
+  const next = nextDueAt(chat, now);
+  const windowStart = now - graceMs;
+  let slot = due >= windowStart ? due : nextDueAt(chat, windowStart - 1);
+  if (slot > now) return { next };
+  for (let later = nextDueAt(chat, slot); later <= now; later = nextDueAt(chat, later)) {
+    slot = later;
+  }
+  return { slot, next };
+}
+
+interface Claim {
+  member: string;
+  due: number;
+  /** undefined: take the chat out of the schedule */
+  next?: number;
+  job?: DigestJobData;
+}
+
+/**
+ * The push side of delivery: every `intervalMs` it takes the chats whose
+ * next-due time has passed from the schedule zset, in batches, claims each
+ * with a compare-and-set (several instances may run; each slot is claimed
+ * once), moves it to its next due time and enqueues one digest job per
+ * claimed (chat, slot) with addBulk — the job id makes a repeat harmless.
+ * Chats no longer active are dropped from the schedule. No grammY here.
+ */
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const { redis, keys, chats, queue, logger, graceMs } = options;
+  const clock = options.now ?? Date.now;
+  const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH;
+  const scheduleKey = keys.schedule();
+
+  async function claim(claims: Claim[]): Promise<boolean[]> {
+    if (claims.length === 0) return [];
+    const args = claims.flatMap((c) => [c.member, c.due, c.next ?? ""]);
+    let result: unknown;
+    try {
+      result = await redis.evalsha(CLAIM_SHA, 1, scheduleKey, ...args);
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith("NOSCRIPT")) throw err;
+      result = await redis.eval(CLAIM_SCRIPT, 1, scheduleKey, ...args);
+    }
+    return (result as number[]).map((won) => won === 1);
+  }
+
+  /** Puts claimed chats back at their due time when their jobs could not be enqueued. */
+  async function unclaim(claims: Claim[]): Promise<void> {
+    const back = claims
+      .filter((c) => c.job !== undefined && c.next !== undefined)
+      .map((c) => ({ member: c.member, due: c.next as number, next: c.due }));
+    await claim(back).catch((err) =>
+      logger.error({ err, chats: back.length }, "could not put unsent chats back on schedule"),
+    );
+  }
+
+  function planFor(
+    chat: Chat | undefined,
+    member: string,
+    due: number,
+    now: number,
+    memo: Map<string, SlotPlan>,
+  ): Claim {
+    if (chat?.status !== "active") return { member, due };
+    const key = `${chat.tz}|${chat.times.join(",")}|${due}`;
+    let plan = memo.get(key);
+    if (!plan) {
+      try {
+        plan = planSlot(chat, due, now, graceMs);
+      } catch (err) {
+        logger.error({ err, chatId: chat.id }, "chat has no valid digest time; unscheduled");
+        return { member, due };
+      }
+      memo.set(key, plan);
+    }
+    const claimed: Claim = { member, due, next: plan.next };
+    if (plan.slot !== undefined)
+      claimed.job = { kind: "digest", chatId: chat.id, dueMs: plan.slot };
+    return claimed;
+  }
+
+  async function runTick(): Promise<number> {
+    const now = clock();
+    // Chats sharing a time zone, times and due time share a plan: nextDueAt is the costly part.
+    const memo = new Map<string, SlotPlan>();
+    let enqueued = 0;
+    let failure: unknown;
+    const inFlight = new Set<Promise<void>>();
+
+    // Enqueueing runs while the next batch is read and claimed, so Redis and this process both keep busy.
+    function enqueue(claims: Claim[]): Promise<void> {
+      const jobs = claims.flatMap((c) => (c.job ? [c.job] : []));
+      if (jobs.length === 0) return Promise.resolve();
+      const sending = queue
+        .addBulk(
+          jobs.map((data) => ({
+            name: "digest" as const,
+            data,
+            opts: { jobId: digestJobId(data.chatId, data.dueMs) },
+          })),
+        )
+        .then(
+          () => {
+            enqueued += jobs.length;
+          },
+          async (err: unknown) => {
+            failure ??= err;
+            await unclaim(claims);
+          },
+        )
+        .finally(() => inFlight.delete(sending));
+      inFlight.add(sending);
+      return sending;
+    }
+
+    let lostBatch: string | undefined;
+    while (failure === undefined) {
+      const due = await redis.zrangebyscore(
+        scheduleKey,
+        "-inf",
+        now,
+        "WITHSCORES",
+        "LIMIT",
+        0,
+        batchSize,
+      );
+      if (due.length === 0) break;
+      const members: string[] = [];
+      const scores: number[] = [];
+      for (let i = 0; i < due.length; i += 2) {
+        members.push(due[i] as string);
+        scores.push(Number(due[i + 1]));
+      }
+      const records = await Promise.all(
+        members.map((member) => (/^-?\d+$/.test(member) ? chats.get(Number(member)) : undefined)),
+      );
+      const claims = members.map((member, i) =>
+        planFor(records[i], member, scores[i] as number, now, memo),
+      );
+      const won = await claim(claims);
+      const mine = claims.filter((_, i) => won[i]);
+      void enqueue(mine);
+      if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
+      const dropped = mine.filter((c) => c.next === undefined).length;
+      if (dropped > 0) logger.info({ chats: dropped }, "dropped inactive chats from the schedule");
+      if (mine.length === 0) {
+        // Another instance took this whole batch: go on with what it left, unless nothing moved.
+        const batch = due.join(",");
+        if (batch === lostBatch) break;
+        lostBatch = batch;
+      }
+    }
+    await Promise.all(inFlight);
+    if (enqueued > 0) logger.info({ enqueued }, "scheduled digests enqueued");
+    if (failure !== undefined) throw failure;
+    return enqueued;
+  }
+
+  let last: Promise<unknown> = Promise.resolve();
+  function tick(): Promise<number> {
+    const run = last.then(runTick, runTick);
+    last = run.catch(() => undefined);
+    return run;
+  }
+
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+  async function loop(): Promise<void> {
+    timer = undefined;
+    try {
+      await tick();
+    } catch (err) {
+      logger.error({ err }, "scheduler tick failed; retrying");
+    }
+    if (running) timer = setTimeout(loop, intervalMs);
+  }
+
+  return {
+    tick,
+    start() {
+      if (running) return;
+      running = true;
+      void loop();
+    },
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await last;
+    },
+  };
+}

@@ -1,0 +1,164 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Redis } from "ioredis";
+import { afterEach, describe, expect, it } from "vitest";
+import { type ArticleStore, createArticleStore } from "../../src/articles/article-store.ts";
+import { type ChatStore, createChatStore } from "../../src/chats/chat-store.ts";
+import { nextDueAt } from "../../src/chats/next-due.ts";
+import { createRedis } from "../../src/redis/connection.ts";
+import { createKeys, type Keys } from "../../src/redis/keys.ts";
+import { createFakeTelegram, type FakeTelegram } from "../support/fake-telegram.ts";
+import { deleteByPrefix, randomPrefix, testRedisUrl } from "../support/redis.ts";
+import { waitFor } from "../support/wait-for.ts";
+
+// The article here is invented for this test: an example.org link, a made-up outlet and text.
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const TSX = join(ROOT, "node_modules", ".bin", "tsx");
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts the app as `npm start` does, configured by the environment. */
+function startApp(env: Record<string, string>): Running {
+  const child = spawn(TSX, ["src/main.ts"], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", CI: "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (d) => {
+    output += d;
+  });
+  child.stderr?.on("data", (d) => {
+    output += d;
+  });
+  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+  return { child, output: () => output, exited };
+}
+
+async function stopApp(app: Running): Promise<number | null> {
+  if (app.child.exitCode !== null) return app.child.exitCode;
+  app.child.kill("SIGINT");
+  return app.exited;
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+interface World {
+  fake: FakeTelegram;
+  redis: Redis;
+  keys: Keys;
+  chats: ChatStore;
+  articles: ArticleStore;
+  env: Record<string, string>;
+}
+
+/** A fake Telegram and the test Redis under a fresh prefix, shared by the test and the app. */
+async function world(): Promise<World> {
+  const fake = await createFakeTelegram();
+  const prefix = randomPrefix();
+  const redis = createRedis(testRedisUrl());
+  const keys = createKeys(prefix);
+  cleanups.push(async () => {
+    await fake.close();
+    await deleteByPrefix(redis, prefix);
+    await redis.quit();
+  });
+  return {
+    fake,
+    redis,
+    keys,
+    chats: createChatStore(redis, keys, {
+      defaults: { lang: "en", tz: "Europe/Kyiv" },
+      topicIds: new Set(["frontline", "kursk"]),
+    }),
+    articles: createArticleStore(redis, keys),
+    env: {
+      BOT_TOKEN: fake.token,
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      REDIS_URL: testRedisUrl(),
+      REDIS_PREFIX: prefix,
+      CONTENT_IMPORT: "false",
+      FEEDS_ENABLED: "false",
+      LOG_LEVEL: "info",
+    },
+  };
+}
+
+/** A subscribed private chat whose digest time has just come, and one new article for it. */
+async function dueReader(w: World): Promise<{ chatId: number; title: string }> {
+  const chat = w.fake.addChat({ type: "private" });
+  await w.chats.ensure(chat.id, { kind: "private" });
+  await w.chats.setStatus(chat.id, "active");
+  const title = "Invented front-line report for the scheduled digest";
+  await w.articles.put({
+    url: "https://example.org/e2e/scheduled-digest",
+    title,
+    summary: "An invented summary, written only for this end-to-end test.",
+    source: "Example Wire",
+    publishedAt: Date.now() - 3_600_000,
+    topics: ["frontline"],
+  });
+  await w.redis.zadd(w.keys.schedule(), Date.now() - 1000, String(chat.id));
+  return { chatId: chat.id, title };
+}
+
+async function delivered(w: World, chatId: number, title: string): Promise<void> {
+  await w.fake.waitForMessage(chatId, (m) => m.text.includes(title), { timeoutMs: 30_000 });
+  const chat = await waitFor(
+    async () => {
+      const stored = await w.chats.get(chatId);
+      return stored?.cursor ? stored : undefined;
+    },
+    { message: "the cursor to advance after the digest" },
+  );
+  const due = Number(await w.redis.zscore(w.keys.schedule(), String(chatId)));
+  expect(due).toBe(nextDueAt(chat, due - 1));
+  expect(due).toBeGreaterThan(Date.now());
+}
+
+describe("scheduled delivery (npm start)", () => {
+  it("with every role in one process, sends a chat its digest when it falls due", async () => {
+    const w = await world();
+    const app = startApp(w.env);
+    cleanups.push(async () => void (await stopApp(app)));
+    await waitFor(() => w.fake.callsOf("getUpdates").length > 0, {
+      timeoutMs: 30_000,
+      message: "the app to poll",
+    });
+
+    const { chatId, title } = await dueReader(w);
+    await delivered(w, chatId, title);
+    expect(await stopApp(app)).toBe(0);
+  });
+
+  it("runs the scheduler and a worker as separate processes that never poll", async () => {
+    const w = await world();
+    const scheduler = startApp({ ...w.env, ROLES: "scheduler" });
+    const worker = startApp({ ...w.env, ROLES: "worker" });
+    cleanups.push(async () => void (await stopApp(scheduler)));
+    cleanups.push(async () => void (await stopApp(worker)));
+    await waitFor(
+      () =>
+        scheduler.output().includes("delivery started") &&
+        worker.output().includes("delivery started"),
+      { timeoutMs: 30_000, message: "both processes to start delivery" },
+    );
+
+    const { chatId, title } = await dueReader(w);
+    await delivered(w, chatId, title);
+
+    expect(await stopApp(scheduler)).toBe(0);
+    expect(await stopApp(worker)).toBe(0);
+    expect(w.fake.callsOf("getUpdates")).toHaveLength(0);
+    for (const app of [scheduler, worker])
+      expect(app.output()).not.toContain("polling for updates");
+  });
+});
