@@ -7,4 +7,4 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY content ./content
 USER node
-CMD ["npm", "start"]
+CMD ["node", "--import", "tsx", "src/main.ts"]

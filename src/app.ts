@@ -175,7 +175,7 @@ export async function createApp(config: Config, logger = createLogger(config)): 
           stack.push(() => delivery.stop());
         }
         if (roles.has("bot")) {
-          const runner: RunnerHandle = await startPolling(bot, logger);
+          const runner: RunnerHandle = await startPolling(bot, logger, config.adminIds);
           stack.push(() => (runner.isRunning() ? runner.stop() : Promise.resolve()));
         }
       },

@@ -29,7 +29,8 @@ async function main(): Promise<void> {
     }
     stopping = true;
     app.logger.info({ signal }, "stopping");
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // longer than the delivery worker's own 10 s close timeout, so in-flight sends finish
+    const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     app.stop().then(() => process.exit(0));
   };

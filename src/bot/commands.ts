@@ -4,6 +4,8 @@ import type { BotCommand } from "grammy/types";
 export interface CommandSpec {
   command: string;
   describe: string;
+  /** shown only to editors (ADMIN_IDS), in /help and in their own command menu */
+  editorsOnly?: true;
 }
 
 /** Every command, in the order /help and Telegram's menu show them. */
@@ -20,15 +22,20 @@ export const COMMANDS: CommandSpec[] = [
   { command: "channel", describe: "cmd-channel" },
   { command: "channels", describe: "cmd-channels" },
   { command: "cancel", describe: "cmd-cancel" },
-  { command: "post", describe: "cmd-post" },
-  { command: "edit", describe: "cmd-edit" },
-  { command: "flash", describe: "cmd-flash" },
-  { command: "stats", describe: "cmd-stats" },
+  { command: "post", describe: "cmd-post", editorsOnly: true },
+  { command: "edit", describe: "cmd-edit", editorsOnly: true },
+  { command: "flash", describe: "cmd-flash", editorsOnly: true },
+  { command: "stats", describe: "cmd-stats", editorsOnly: true },
   { command: "help", describe: "cmd-help" },
   { command: "start", describe: "cmd-start" },
 ];
 
+/** The commands one audience sees: readers, or editors (who see every command). */
+export function commandsFor(editor: boolean): CommandSpec[] {
+  return COMMANDS.filter((c) => editor || !c.editorsOnly);
+}
+
 /** The command list for setMyCommands in one language. */
-export function commandList(t: (key: string) => string): BotCommand[] {
-  return COMMANDS.map((c) => ({ command: c.command, description: t(c.describe) }));
+export function commandList(t: (key: string) => string, editor = false): BotCommand[] {
+  return commandsFor(editor).map((c) => ({ command: c.command, description: t(c.describe) }));
 }

@@ -14,19 +14,31 @@ export const ALLOWED_UPDATES = [
 ] as const;
 
 /**
- * Registers the command menu in English (default) and Ukrainian. A refusal
+ * Registers the command menu in English (default) and Ukrainian, and for
+ * each editor's private chat a menu that adds the editor commands. A refusal
  * is logged and ignored: the menu is a convenience, never a reason to stop.
  */
-export async function registerCommands(bot: Bot<BotContext>, logger: Logger): Promise<void> {
+export async function registerCommands(
+  bot: Bot<BotContext>,
+  logger: Logger,
+  editorIds: readonly number[] = [],
+): Promise<void> {
   const i18n = createI18n("en");
-  for (const lang of ["en", "uk"] as const) {
+  const menus = [
+    ...(["en", "uk"] as const).map((lang) => ({
+      commands: commandList((key) => i18n.t(lang, key)),
+      options: lang === "en" ? {} : { language_code: lang },
+    })),
+    ...editorIds.map((id) => ({
+      commands: commandList((key) => i18n.t("en", key), true),
+      options: { scope: { type: "chat" as const, chat_id: id } },
+    })),
+  ];
+  for (const { commands, options } of menus) {
     try {
-      await bot.api.setMyCommands(
-        commandList((key) => i18n.t(lang, key)),
-        lang === "en" ? {} : { language_code: lang },
-      );
+      await bot.api.setMyCommands(commands, options);
     } catch (err) {
-      logger.warn({ err, lang }, "Telegram refused setMyCommands; the bot keeps running");
+      logger.warn({ err, ...options }, "Telegram refused setMyCommands; the bot keeps running");
     }
   }
 }
@@ -35,9 +47,13 @@ export async function registerCommands(bot: Bot<BotContext>, logger: Logger): Pr
  * Starts long polling through @grammyjs/runner (updates of different chats in
  * parallel, one chat in order thanks to sequentialize in createBot).
  */
-export async function startPolling(bot: Bot<BotContext>, logger: Logger): Promise<RunnerHandle> {
+export async function startPolling(
+  bot: Bot<BotContext>,
+  logger: Logger,
+  editorIds: readonly number[] = [],
+): Promise<RunnerHandle> {
   await bot.init();
-  await registerCommands(bot, logger);
+  await registerCommands(bot, logger, editorIds);
   const handle = run(bot, {
     runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] }, retryInterval: "exponential" },
   });

@@ -1,40 +1,13 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { startApp } from "../support/app-process.ts";
 import { createFakeTelegram, type FakeTelegram, faults } from "../support/fake-telegram.ts";
 import { waitFor } from "../support/wait-for.ts";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 const EXAMPLE_URL =
   "https://euromaidanpress.com/2024/12/17/zelenskyy-russians-burn-faces-of-killed-north-korean-soldiers-to-conceal-losses";
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts the app exactly as `npm start` does: tsx src/main.ts, configured by the environment. */
-function startApp(env: Record<string, string>): Running {
-  const child = spawn(TSX, ["src/main.ts"], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", CI: "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (d) => {
-    output += d;
-  });
-  child.stderr?.on("data", (d) => {
-    output += d;
-  });
-  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
-  return { child, output: () => output, exited };
-}
 
 function isAlive(pid: number): boolean {
   try {
@@ -68,17 +41,11 @@ async function setup(): Promise<{
   return { fake, dataDir, env };
 }
 
-async function stopApp(app: Running): Promise<number | null> {
-  if (app.child.exitCode !== null) return app.child.exitCode;
-  app.child.kill("SIGINT");
-  return app.exited;
-}
-
 describe("the app as a process (npm start)", () => {
   it("starts its own Redis, imports content/, answers /start, /help and /latest, and stops cleanly", async () => {
     const { fake, dataDir, env } = await setup();
     const app = startApp(env);
-    cleanups.push(async () => void (await stopApp(app)));
+    cleanups.push(async () => void (await app.stop()));
 
     await waitFor(() => fake.callsOf("getUpdates").length > 0, {
       timeoutMs: 30_000,
@@ -118,7 +85,7 @@ describe("the app as a process (npm start)", () => {
 
     const redisPid = Number(readFileSync(join(dataDir, "redis", "redis.pid"), "utf8"));
     expect(isAlive(redisPid)).toBe(true);
-    const code = await stopApp(app);
+    const code = await app.stop();
     expect(code).toBe(0);
     await waitFor(() => !isAlive(redisPid), { timeoutMs: 5_000 });
     expect(existsSync(join(dataDir, "redis", "appendonlydir"))).toBe(true);
@@ -128,10 +95,10 @@ describe("the app as a process (npm start)", () => {
     const { fake, env } = await setup();
     const first = startApp(env);
     await waitFor(() => fake.callsOf("getUpdates").length > 0, { timeoutMs: 30_000 });
-    expect(await stopApp(first)).toBe(0);
+    expect(await first.stop()).toBe(0);
 
     const second = startApp({ ...env, CONTENT_IMPORT: "false" });
-    cleanups.push(async () => void (await stopApp(second)));
+    cleanups.push(async () => void (await second.stop()));
     await waitFor(() => fake.callsOf("getUpdates").length > 1, { timeoutMs: 30_000 });
     const reader = fake.addUser();
     fake.sendText(reader.id, reader, "/latest 10");
@@ -143,7 +110,7 @@ describe("the app as a process (npm start)", () => {
     const { fake, env } = await setup();
     fake.failAll(faults.refuse("Bad Request: BOT_COMMAND_INVALID"), { methods: ["setMyCommands"] });
     const app = startApp(env);
-    cleanups.push(async () => void (await stopApp(app)));
+    cleanups.push(async () => void (await app.stop()));
     await waitFor(() => fake.callsOf("getUpdates").length > 0, { timeoutMs: 30_000 });
     const reader = fake.addUser();
     fake.sendText(reader.id, reader, "/help");

@@ -52,6 +52,21 @@ describe("foundation commands", () => {
     }
   });
 
+  it("/help shows editor commands to editors only", async () => {
+    const editor = 4242;
+    const h = await startBotHarness({ adminIds: [editor] });
+    const reader = h.fake.addUser();
+    const editorUser = h.fake.addUser({ id: editor });
+    h.fake.sendText(reader.id, reader, "/help");
+    h.fake.sendText(editor, editorUser, "/help");
+    const forReader = await h.fake.waitForMessage(reader.id);
+    const forEditor = await h.fake.waitForMessage(editor);
+    expect(forReader.text).not.toMatch(/^\/(post|edit|flash|stats) /m);
+    for (const command of ["/post", "/edit", "/flash", "/stats"]) {
+      expect(forEditor.text).toContain(`${command} — `);
+    }
+  });
+
   it("/latest sends the newest 3 by default, escaped, with source, date and topics", async () => {
     const h = await startBotHarness();
     for (let i = 0; i < 5; i++) await h.articles.put(invented(i));

@@ -60,6 +60,19 @@ describe("/digest", () => {
     });
   });
 
+  it("leaves out a flash this chat already received", async () => {
+    const h = await start();
+    const { article: flashed } = await h.articles.put(invented(1, { urgency: "flash" }));
+    await h.articles.put(invented(3));
+    const user = h.fake.addUser({ language_code: "en" });
+    await h.redis.sadd(h.keys.flashed(user.id), flashed.id);
+
+    h.fake.sendText(user.id, user, "/digest");
+    const reply = await h.fake.waitForMessage(user.id);
+    expect(reply.text).toContain("Invented headline 3");
+    expect(reply.text).not.toContain("Invented headline 1");
+  });
+
   it("says nothing is new on a second /digest, with the dates", async () => {
     const h = await start();
     await h.articles.put(invented(0, { publishedAt: Date.parse("2024-12-16T19:40:00Z") }));

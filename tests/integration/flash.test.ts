@@ -9,12 +9,7 @@ import type { BotContext } from "../../src/bot/context.ts";
 import { createI18n } from "../../src/bot/i18n.ts";
 import { type ChatStore, createChatStore } from "../../src/chats/chat-store.ts";
 import { localTime } from "../../src/chats/next-due.ts";
-import {
-  announcingPuts,
-  createFlashHook,
-  fanOutFlash,
-  withoutFlashed,
-} from "../../src/delivery/flash.ts";
+import { announcingPuts, createFlashHook, fanOutFlash } from "../../src/delivery/flash.ts";
 import {
   createDeliveryQueue,
   type DeliveryQueue,
@@ -22,6 +17,7 @@ import {
   flashJobId,
 } from "../../src/delivery/queue.ts";
 import { startDelivery } from "../../src/delivery/start-delivery.ts";
+import { withoutFlashed } from "../../src/digest/without-flashed.ts";
 import { createRedis } from "../../src/redis/connection.ts";
 import { createKeys } from "../../src/redis/keys.ts";
 import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";

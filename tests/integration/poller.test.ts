@@ -64,7 +64,8 @@ function instance(t: TestRedis, sources: Source[]): FeedPoller {
   });
   onTestFinished(async () => {
     await poller.stop();
-    connection.disconnect();
+    // quit, not disconnect: replies still owed to BullMQ arrive before it closes
+    await connection.quit().catch(() => connection.disconnect());
   });
   return poller;
 }

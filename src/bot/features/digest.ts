@@ -1,6 +1,7 @@
 import { Composer } from "grammy";
 import type { Chat } from "../../chats/chat.ts";
 import { type ComposeDeps, composeDigest, composeNothingNew } from "../../digest/compose.ts";
+import { withoutFlashed } from "../../digest/without-flashed.ts";
 import type { BotContext } from "../context.ts";
 
 type AskingContext = BotContext & { chat: NonNullable<BotContext["chat"]> };
@@ -19,9 +20,11 @@ async function chatRecordFor(ctx: AskingContext): Promise<Chat> {
   return updated.ok ? updated.chat : record;
 }
 
-function composeDeps(ctx: BotContext): ComposeDeps {
+function composeDeps(ctx: BotContext, chatId: number): ComposeDeps {
+  const { articles, redis, keys } = ctx.deps;
   return {
-    articles: ctx.deps.articles,
+    // a flash already pushed to this chat is not repeated in its digest
+    articles: withoutFlashed(articles, redis, keys, chatId),
     topics: ctx.deps.topics,
     // ctx.t speaks ctx.lang, and the digest is composed in ctx.lang.
     translate: (_lang, key, vars) => ctx.t(key, vars),
@@ -41,7 +44,7 @@ export const digestFeature = new Composer<BotContext>();
 digestFeature.chatType(["private", "group", "supergroup"]).command("digest", async (ctx) => {
   const record = await chatRecordFor(ctx);
   const chat = { ...record, lang: ctx.lang };
-  const deps = composeDeps(ctx);
+  const deps = composeDeps(ctx, record.id);
   const now = ctx.deps.now();
   const thread =
     ctx.msg.is_topic_message || record.threadId === undefined

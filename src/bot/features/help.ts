@@ -1,9 +1,10 @@
 import { Composer } from "grammy";
-import { COMMANDS } from "../commands.ts";
+import { commandsFor } from "../commands.ts";
 import type { BotContext } from "../context.ts";
+import { isEditor } from "../guards.ts";
 
 function helpText(ctx: BotContext): string {
-  const lines = COMMANDS.map((c) => `/${c.command} — ${ctx.t(c.describe)}`);
+  const lines = commandsFor(isEditor(ctx)).map((c) => `/${c.command} — ${ctx.t(c.describe)}`);
   return [
     ctx.t("help-title"),
     "",
