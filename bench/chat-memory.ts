@@ -8,6 +8,7 @@ import { loadTopics } from "../src/articles/topics.ts";
 import type { ChatKind } from "../src/chats/chat.ts";
 import { type ChatStore, createChatStore } from "../src/chats/chat-store.ts";
 import { createRedis } from "../src/redis/connection.ts";
+import { deleteByPrefix } from "../src/redis/delete-prefix.ts";
 import { type EmbeddedRedis, startEmbeddedRedis } from "../src/redis/embedded.ts";
 import { createKeys } from "../src/redis/keys.ts";
 import { type Bench, type BenchResult, result } from "./lib.ts";
@@ -194,15 +195,6 @@ async function hasKeys(redis: Redis, prefix: string): Promise<boolean> {
     cursor = next;
   } while (cursor !== "0");
   return false;
-}
-
-async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = "0";
-  do {
-    const [next, batch] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-    cursor = next;
-    if (batch.length) await redis.unlink(...batch);
-  } while (cursor !== "0");
 }
 
 /** A small deterministic generator (mulberry32), so every run measures the same chats. */

@@ -7,6 +7,7 @@ import { fetchFeed } from "../src/feeds/fetch-feed.ts";
 import { type FeedItem, parseFeedText } from "../src/feeds/parse-feed.ts";
 import { INGEST_CONCURRENCY, pollSource } from "../src/feeds/poll-source.ts";
 import type { Source } from "../src/feeds/sources.ts";
+import { deleteByPrefix } from "../src/redis/delete-prefix.ts";
 import { createKeys } from "../src/redis/keys.ts";
 import { startFeedServer } from "../tests/support/feed-server.ts";
 import { benchRedis } from "./bench-redis.ts";
@@ -160,14 +161,7 @@ export const ingest: Bench = {
       );
       return result("ingest", value, "articles/s", baseline);
     } finally {
-      for (const prefix of prefixes) {
-        let cursor = "0";
-        do {
-          const [next, batch] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-          cursor = next;
-          if (batch.length) await redis.unlink(...batch);
-        } while (cursor !== "0");
-      }
+      for (const prefix of prefixes) await deleteByPrefix(redis, prefix);
       await close();
       await server.close();
     }

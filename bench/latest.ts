@@ -8,6 +8,7 @@ import { loadTopics } from "../src/articles/topics.ts";
 import { createBot } from "../src/bot/index.ts";
 import { createChatStore } from "../src/chats/chat-store.ts";
 import { createFeedStateStore } from "../src/feeds/feed-state.ts";
+import { deleteByPrefix } from "../src/redis/delete-prefix.ts";
 import { createKeys } from "../src/redis/keys.ts";
 import { createFakeTelegram } from "../tests/support/fake-telegram.ts";
 import { commandUpdate, privateChat, user } from "../tests/support/updates.ts";
@@ -100,18 +101,7 @@ export const latest: Bench = {
       console.error(`latest: ours ${ours.toFixed(0)}/s, fixed-text baseline ${base.toFixed(0)}/s`);
       return result("latest", ours, "updates/s", base);
     } finally {
-      let cursor = "0";
-      do {
-        const [nextCursor, batch] = await redis.scan(
-          cursor,
-          "MATCH",
-          `${keys.prefix}*`,
-          "COUNT",
-          1000,
-        );
-        cursor = nextCursor;
-        if (batch.length) await redis.unlink(...batch);
-      } while (cursor !== "0");
+      await deleteByPrefix(redis, keys.prefix);
       await close();
       await fake.close();
     }

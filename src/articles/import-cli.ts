@@ -1,5 +1,4 @@
 import { existsSync } from "node:fs";
-import { connect } from "node:net";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { pino } from "pino";
@@ -7,7 +6,7 @@ import { type Config, createConfig } from "../config.ts";
 import { ConfigError, ContentError, StartupError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { createRedis } from "../redis/connection.ts";
-import { startEmbeddedRedis } from "../redis/embedded.ts";
+import { answersPing, startEmbeddedRedis } from "../redis/embedded.ts";
 import { createKeys } from "../redis/keys.ts";
 import { createArticleStore } from "./article-store.ts";
 import { type ImportResult, importContent } from "./import-content.ts";
@@ -42,7 +41,7 @@ export async function runImport(settings: ImportSettings, logger: Logger): Promi
     let url = settings.redisUrl;
     if (!url) {
       const socket = join(settings.dataDir, "redis", "redis.sock");
-      if (await answersPing(socket)) url = `unix://${socket}`;
+      if (existsSync(socket) && (await answersPing({ path: socket }))) url = `unix://${socket}`;
       else {
         const embedded = await startEmbeddedRedis({ dataDir: settings.dataDir });
         stack.push(() => embedded.stop());
@@ -88,24 +87,6 @@ export function formatImportResult(result: ImportResult, contentDir: string): st
     `Imported ${result.created} new, ${result.updated} updated, ${result.unchanged} unchanged, ${result.failed.length} failed from ${shown}`,
     ...result.failed.map((f) => `  ${f.file}: ${f.message}`),
   ];
-}
-
-function answersPing(path: string): Promise<boolean> {
-  if (!existsSync(path)) return Promise.resolve(false);
-  return new Promise((done) => {
-    const sock = connect(path);
-    sock.setTimeout(500);
-    sock.once("connect", () => sock.write("PING\r\n"));
-    sock.once("data", (d) => {
-      sock.destroy();
-      done(d.toString().startsWith("+PONG"));
-    });
-    sock.once("error", () => done(false));
-    sock.once("timeout", () => {
-      sock.destroy();
-      done(false);
-    });
-  });
 }
 
 async function main(): Promise<void> {

@@ -167,7 +167,8 @@ function readTail(file: string): string {
   }
 }
 
-function answersPing(target: { path: string } | { port: number }): Promise<boolean> {
+/** True when a Redis server answers PING on this Unix socket or loopback port. */
+export function answersPing(target: { path: string } | { port: number }): Promise<boolean> {
   return new Promise((done) => {
     const sock =
       "path" in target ? connect(target.path) : connect({ port: target.port, host: "127.0.0.1" });

@@ -2,7 +2,10 @@ import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import { inject, onTestFinished } from "vitest";
 import { createRedis } from "../../src/redis/connection.ts";
+import { deleteByPrefix } from "../../src/redis/delete-prefix.ts";
 import { createKeys, type Keys } from "../../src/redis/keys.ts";
+
+export { deleteByPrefix };
 
 export interface TestRedis {
   redis: Redis;
@@ -35,14 +38,4 @@ export async function useRedis(): Promise<TestRedis> {
     redis.disconnect();
   });
   return { redis, keys: createKeys(prefix), prefix, url };
-}
-
-/** Deletes every key that starts with `prefix`. */
-export async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = "0";
-  do {
-    const [next, batch] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-    cursor = next;
-    if (batch.length) await redis.unlink(...batch);
-  } while (cursor !== "0");
 }
