@@ -31,7 +31,7 @@ export async function replyWithArticles(
 ): Promise<void> {
   const parts = renderDigest(articles.map(toRenderItem), {
     labels: labelsFor(ctx),
-    timeZone: ctx.deps.defaultTimezone,
+    timeZone: ctx.chatRecord?.tz ?? ctx.deps.defaultTimezone,
     header,
   });
   for (const part of parts) {

@@ -83,6 +83,18 @@ describe("foundation commands", () => {
     expect(reply.options.link_preview_options).toEqual({ is_disabled: true });
   });
 
+  it("/latest dates items in the chat's own time zone", async () => {
+    const h = await startBotHarness();
+    // 23:30 UTC on 16 Dec is 17 Dec in Kyiv but still 16 Dec in New York
+    await h.articles.put(invented(0, { publishedAt: Date.parse("2024-12-16T23:30:00Z") }));
+    const user = h.fake.addUser();
+    await h.chats.ensure(user.id, { kind: "private" });
+    await h.chats.updateSettings(user.id, { tz: "America/New_York" });
+    h.fake.sendText(user.id, user, "/latest 1");
+    const reply = await h.fake.waitForMessage(user.id);
+    expect(reply.text).toContain("16 Dec 2024");
+  });
+
   it("/latest n honours n and explains bad values", async () => {
     const h = await startBotHarness();
     for (let i = 0; i < 12; i++) await h.articles.put(invented(i));
