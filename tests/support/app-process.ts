@@ -50,7 +50,7 @@ export function startApp(env: Record<string, string>): AppProcess {
   });
 
   async function kill(): Promise<void> {
-    if (child.pid === undefined) return;
+    if (gone || child.pid === undefined) return;
     try {
       process.kill(-child.pid, "SIGKILL");
     } catch {
