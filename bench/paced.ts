@@ -1,0 +1,68 @@
+import { pathToFileURL } from "node:url";
+import {
+  broadcastWorld,
+  type Deployment,
+  dropDeployment,
+  enqueueDue,
+  seedDeployment,
+  startWorker,
+  timeCompletion,
+} from "./fanout.ts";
+import { type Bench, result } from "./lib.ts";
+
+const CHATS = 3_000;
+const RATE = 1000;
+
+/**
+ * One digest to 3,000 chats with BROADCAST_RATE=1000 (paid broadcasts)
+ * against a fake Telegram that refuses, with 429, any send beyond 1000 in a
+ * sliding second. The value is the rate achieved, from the first message the
+ * fake accepted to the last; the baseline is the rate allowed, so the ratio
+ * is achieved/allowed. Any 429 fails the run.
+ */
+export const paced: Bench = {
+  name: "paced",
+  async run() {
+    const world = await broadcastWorld({ perSecond: RATE });
+    let d: Deployment | undefined;
+    try {
+      d = await seedDeployment(world, CHATS);
+      await enqueueDue(world, d);
+      const worker = startWorker(world, d, { rate: RATE, paid: true, concurrency: 50 });
+      await timeCompletion([worker], CHATS, 300_000);
+      await worker.close();
+      const sent = world.fake.sent();
+      const first = sent[0]?.receivedAt ?? 0;
+      const last = sent.at(-1)?.receivedAt ?? 0;
+      // n messages at exactly RATE/s span (n - 1) intervals
+      const achieved = (sent.length - 1) / ((last - first) / 1000);
+      const refused = world.fake.violations;
+      process.stderr.write(
+        `paced: ${sent.length} messages in ${((last - first) / 1000).toFixed(2)} s = ${achieved.toFixed(0)}/s of ${RATE}/s allowed; 429s: ${refused.length}\n`,
+      );
+      if (sent.length !== CHATS) throw new Error(`${sent.length} messages sent to ${CHATS} chats`);
+      if (refused.length > 0) {
+        throw new Error(
+          `${refused.length} sends were refused with 429 (first at +${((refused[0]?.at ?? 0) - first).toFixed(0)} ms)`,
+        );
+      }
+      return result(paced.name, achieved, "messages/s", RATE);
+    } finally {
+      if (d) await dropDeployment(world, d);
+      await world.close();
+    }
+  },
+};
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  paced.run().then(
+    (figure) => {
+      console.log(JSON.stringify(figure));
+      process.exit(0);
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,413 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Redis } from "ioredis";
+import { afterEach, describe, expect, it } from "vitest";
+import { type ArticleStore, createArticleStore } from "../../src/articles/article-store.ts";
+import type { ChatKind } from "../../src/chats/chat.ts";
+import { type ChatStore, createChatStore } from "../../src/chats/chat-store.ts";
+import { createDeliveryCounters } from "../../src/delivery/counters.ts";
+import { createDeliveryQueue, type DeliveryQueue } from "../../src/delivery/queue.ts";
+import { createRedis } from "../../src/redis/connection.ts";
+import { freePort, startEmbeddedRedis } from "../../src/redis/embedded.ts";
+import { createKeys, type Keys } from "../../src/redis/keys.ts";
+import { type AppProcess, startApp } from "../support/app-process.ts";
+import {
+  createFakeTelegram,
+  type FakeTelegram,
+  faults,
+  type SentMessage,
+} from "../support/fake-telegram.ts";
+import { deleteByPrefix, randomPrefix, testRedisUrl } from "../support/redis.ts";
+import { waitFor } from "../support/wait-for.ts";
+
+// Every article here is invented for these tests: example.org links, a made-up outlet and text.
+const TITLES = [
+  "Invented report one on the delivery fault tests",
+  "Invented report two on the delivery fault tests",
+  "Invented report three on the delivery fault tests",
+];
+/** the delivery worker's default concurrency: jobs one process has in flight at once */
+const WORKER_CONCURRENCY = 50;
+const FAST = { BROADCAST_RATE: "1000", PAID_BROADCAST: "true" };
+/** how late a send may reach Telegram after its slot: the gate's own lateness limit (100 ms) */
+const GATE_PRECISION_MS = 100;
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+interface World {
+  fake: FakeTelegram;
+  redis: Redis;
+  keys: Keys;
+  chats: ChatStore;
+  articles: ArticleStore;
+  queue: DeliveryQueue;
+  env: Record<string, string>;
+  /** starts the app with the world's environment plus `env`; stopped after the test */
+  start(env: Record<string, string>): Promise<AppProcess>;
+}
+
+/** A fake Telegram and a fresh prefix on `redisUrl` (the test Redis by default), shared with the app. */
+async function world(redisUrl = testRedisUrl()): Promise<World> {
+  const fake = await createFakeTelegram();
+  const prefix = randomPrefix();
+  const redis = createRedis(redisUrl);
+  const keys = createKeys(prefix);
+  const queue = createDeliveryQueue({ connection: redis, keys });
+  cleanups.push(async () => {
+    await queue.close();
+    await fake.close();
+    await deleteByPrefix(redis, prefix);
+    await redis.quit();
+  });
+  const env = {
+    BOT_TOKEN: fake.token,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    CONTENT_IMPORT: "false",
+    FEEDS_ENABLED: "false",
+    LOG_LEVEL: "info",
+  };
+  return {
+    fake,
+    redis,
+    keys,
+    chats: createChatStore(redis, keys, {
+      defaults: { lang: "en", tz: "Europe/Kyiv" },
+      topicIds: new Set(["frontline", "kursk"]),
+    }),
+    articles: createArticleStore(redis, keys),
+    queue,
+    env,
+    async start(extra) {
+      const app = startApp({ ...env, ...extra });
+      cleanups.push(() => app.stop());
+      await app.waitForOutput("delivery started");
+      return app;
+    },
+  };
+}
+
+async function putArticles(w: World, titles: string[], tag: string): Promise<void> {
+  for (const [i, title] of titles.entries()) {
+    await w.articles.put({
+      url: `https://example.org/e2e/delivery-faults/${tag}/${i}`,
+      title,
+      summary: "An invented summary, written only for the delivery fault tests.",
+      source: "Example Wire",
+      publishedAt: Date.now() - (i + 1) * 600_000,
+      topics: ["frontline"],
+    });
+  }
+}
+
+/** `count` chats the fake knows, subscribed with default settings (next slot in the future). */
+async function subscribers(w: World, count: number, kind: ChatKind = "private"): Promise<number[]> {
+  const ids = Array.from({ length: count }, (_, i) =>
+    kind === "private"
+      ? w.fake.addChat({ type: "private" }).id
+      : w.fake.addChat({ type: kind, title: `Invented ${kind} ${i}` }).id,
+  );
+  for (let i = 0; i < ids.length; i += 200) {
+    await Promise.all(
+      ids.slice(i, i + 200).map(async (id) => {
+        await w.chats.ensure(id, { kind });
+        await w.chats.setStatus(id, "active");
+      }),
+    );
+  }
+  return ids;
+}
+
+/**
+ * Makes the chats due now, in this order: each gets a due time a millisecond
+ * after the one before, so the scheduler enqueues them, and the worker takes
+ * them, in the order given.
+ */
+async function makeDue(w: World, ids: number[]): Promise<void> {
+  const first = Date.now() - 60_000;
+  const due = w.redis.pipeline();
+  ids.forEach((id, i) => {
+    due.zadd(w.keys.schedule(), first + i, String(id));
+  });
+  await due.exec();
+}
+
+/** Waits until `count` jobs have finished and none is left to run; none may have failed. */
+async function settled(w: World, count: number, timeoutMs = 60_000): Promise<void> {
+  const counts = await waitFor(
+    async () => {
+      const c = await w.queue.getJobCounts(
+        "completed",
+        "failed",
+        "active",
+        "wait",
+        "delayed",
+        "prioritized",
+      );
+      const left = (c.active ?? 0) + (c.wait ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0);
+      return (c.completed ?? 0) + (c.failed ?? 0) >= count && left === 0 ? c : undefined;
+    },
+    { timeoutMs, intervalMs: 50, message: `${count} delivery jobs to finish` },
+  );
+  expect(counts.failed).toBe(0);
+}
+
+/** Chat ids whose digest jobs are still waiting to be taken. */
+async function waitingChats(w: World): Promise<Set<number>> {
+  const jobs = await w.queue.getWaiting(0, -1);
+  return new Set(jobs.map((job) => job.data.chatId));
+}
+
+const isWhole = (titles: string[]) => (m: SentMessage) => titles.every((t) => m.text.includes(t));
+
+/** Asserts the chat received exactly one message: the whole digest of `titles`. */
+function expectOneDigest(fake: FakeTelegram, chatId: number, titles = TITLES): void {
+  const sent = fake.sent(chatId);
+  expect(sent, `messages to chat ${chatId}`).toHaveLength(1);
+  expect(isWhole(titles)(sent[0] as SentMessage), `digest in chat ${chatId}`).toBe(true);
+}
+
+function sendsTo(fake: FakeTelegram, chatId: number): number {
+  return fake.callsOf("sendMessage").filter((call) => call.chatId === chatId).length;
+}
+
+describe("delivery faults, the app as separate processes", () => {
+  it("in a storm of 429s sends nothing before retry_after has passed and loses nothing", async () => {
+    const w = await world();
+    await putArticles(w, TITLES, "storm");
+    const ids = await subscribers(w, 200);
+    const storm = w.fake.failAll(faults.tooManyRequests(2), { times: 5, methods: ["sendMessage"] });
+    // At Telegram's free rate sends go 33 ms apart, more than a worker takes to act on a 429,
+    // so none is already on its way when Telegram says wait. (At 1000/s, with 50 jobs in
+    // flight, sends granted before the 429 came back still arrive after it.)
+    await w.start({ ROLES: "scheduler,worker", BROADCAST_RATE: "30", PAID_BROADCAST: "false" });
+
+    await makeDue(w, ids);
+    await settled(w, ids.length);
+
+    expect(storm.hits).toBe(5);
+    expect(w.fake.earlyRetries).toEqual([]);
+    for (const id of ids) expectOneDigest(w.fake, id);
+    expect(w.fake.sent()).toHaveLength(ids.length);
+    const counters = await createDeliveryCounters(w.redis, w.keys).readCounters();
+    expect(counters).toMatchObject({ sent: ids.length, rateLimitedSeconds: 10, failed: 0 });
+  }, 60_000);
+
+  it("stops for chats blocked or gone mid-broadcast, and follows groups that migrated", async () => {
+    const w = await world();
+    await putArticles(w, TITLES, "stops");
+    const before = await subscribers(w, 100);
+    const blocked = await subscribers(w, 5);
+    const deactivated = await subscribers(w, 5);
+    const vanished = await subscribers(w, 5);
+    const groups = await subscribers(w, 5, "group");
+    const after = await subscribers(w, 40);
+    const faulty = [...blocked, ...deactivated, ...vanished, ...groups];
+    const healthy = [...before, ...after];
+    await w.start({ ROLES: "scheduler,worker", BROADCAST_RATE: "100", PAID_BROADCAST: "true" });
+
+    await makeDue(w, [...before, ...faulty, ...after]);
+    await waitFor(() => w.fake.sent().length >= 20, { message: "the broadcast to be under way" });
+    const waiting = await waitingChats(w);
+    for (const id of faulty) expect(waiting.has(id), `chat ${id} not reached yet`).toBe(true);
+    for (const id of blocked) w.fake.setMember(id, w.fake.bot.id, "kicked");
+    for (const id of deactivated) w.fake.deactivateUser(id);
+    for (const id of vanished) w.fake.removeChat(id);
+    const moved = new Map(groups.map((id) => [id, w.fake.migrateChat(id).chat.id]));
+    await settled(w, healthy.length + faulty.length);
+
+    for (const id of healthy) expectOneDigest(w.fake, id);
+    for (const [id, status] of [
+      ...blocked.map((id) => [id, "blocked"] as const),
+      ...deactivated.map((id) => [id, "blocked"] as const),
+      ...vanished.map((id) => [id, "left"] as const),
+    ]) {
+      expect(w.fake.sent(id)).toEqual([]);
+      expect(sendsTo(w.fake, id), `sends tried to chat ${id}`).toBe(1);
+      expect((await w.chats.get(id))?.status).toBe(status);
+      expect(await w.redis.zscore(w.keys.schedule(), String(id))).toBeNull();
+    }
+    for (const [oldId, newId] of moved) {
+      expect(w.fake.sent(oldId)).toEqual([]);
+      expectOneDigest(w.fake, newId);
+      expect(await w.chats.get(oldId)).toBeUndefined();
+      expect(await w.chats.get(newId)).toMatchObject({ status: "active", kind: "supergroup" });
+      expect((await w.chats.get(newId))?.cursor).toBeGreaterThan(0);
+      expect(await w.redis.zscore(w.keys.schedule(), String(oldId))).toBeNull();
+      expect(Number(await w.redis.zscore(w.keys.schedule(), String(newId)))).toBeGreaterThan(
+        Date.now(),
+      );
+    }
+    expect(await createDeliveryCounters(w.redis, w.keys).readCounters()).toMatchObject({
+      sent: healthy.length + groups.length,
+      blocked: 10,
+      left: 5,
+      migrated: 5,
+      failed: 0,
+    });
+
+    // The next slot: every chat still scheduled gets the new story, the stopped ones nothing.
+    const later = ["Invented later report on the delivery fault tests"];
+    await putArticles(w, later, "stops-later");
+    const scheduled = (await w.redis.zrange(w.keys.schedule(), 0, -1)).map(Number);
+    expect(new Set(scheduled)).toEqual(new Set([...healthy, ...moved.values()]));
+    const calls = w.fake.callsOf("sendMessage").length;
+    await makeDue(w, scheduled);
+    await settled(w, healthy.length + faulty.length + scheduled.length);
+    for (const id of scheduled) {
+      const [, second] = w.fake.sent(id);
+      expect(w.fake.sent(id)).toHaveLength(2);
+      expect(isWhole(later)(second as SentMessage)).toBe(true);
+      expect(TITLES.some((t) => second?.text.includes(t))).toBe(false);
+    }
+    expect(w.fake.callsOf("sendMessage")).toHaveLength(calls + scheduled.length);
+  }, 60_000);
+
+  it(`after a SIGKILL of the worker mid-broadcast to 2,000 chats and a restart, every chat gets its digest, at most ${WORKER_CONCURRENCY} (the jobs in flight) twice`, async () => {
+    const w = await world();
+    await putArticles(w, TITLES, "kill");
+    const ids = await subscribers(w, 2000);
+    await w.start({ ROLES: "scheduler", ...FAST });
+    const worker = await w.start({ ROLES: "worker", ...FAST });
+
+    await makeDue(w, ids);
+    await waitFor(() => w.fake.sent().length >= 1000, {
+      timeoutMs: 60_000,
+      message: "half the broadcast",
+    });
+    await worker.kill();
+    const killedAt = performance.now();
+    const beforeKill = w.fake.sent().length;
+    expect(beforeKill).toBeLessThan(ids.length);
+
+    await w.start({ ROLES: "worker", ...FAST });
+    // BullMQ takes back the jobs the killed worker held once it finds them stalled: their
+    // locks expire after 30 s and stalled jobs are looked for every 30 s, so within a minute.
+    await settled(w, ids.length, 120_000);
+
+    const twice: number[] = [];
+    for (const id of ids) {
+      const sent = w.fake.sent(id);
+      expect(sent.length, `messages to chat ${id}`).toBeGreaterThanOrEqual(1);
+      expect(sent.length, `messages to chat ${id}`).toBeLessThanOrEqual(2);
+      for (const message of sent) expect(isWhole(TITLES)(message)).toBe(true);
+      if (sent.length === 2) {
+        twice.push(id);
+        expect(sent[1]?.html).toBe(sent[0]?.html);
+        // the first copy was already on its way when the worker died
+        expect(sent[0]?.receivedAt).toBeLessThan(killedAt);
+      }
+    }
+    expect(twice.length).toBeLessThanOrEqual(WORKER_CONCURRENCY);
+    expect(w.fake.sent()).toHaveLength(ids.length + twice.length);
+  }, 180_000);
+
+  it(`after Redis restarts mid-broadcast delivery resumes, nothing lost, at most ${WORKER_CONCURRENCY} (the jobs in flight) sent twice`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fd-e2e-restart-"));
+    const port = await freePort();
+    let redis = await startEmbeddedRedis({ dataDir: dir, port });
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    cleanups.push(() => redis.stop());
+    const w = await world(redis.url);
+    await putArticles(w, TITLES, "restart");
+    const ids = await subscribers(w, 1000);
+    const app = await w.start({ ROLES: "scheduler,worker", ...FAST });
+
+    await makeDue(w, ids);
+    await waitFor(() => w.fake.sent().length >= 300, {
+      timeoutMs: 60_000,
+      message: "a third of the broadcast",
+    });
+    await redis.stop();
+    const stoppedAt = w.fake.sent().length;
+    expect(stoppedAt).toBeLessThan(ids.length);
+    await app.waitForOutput("ECONNREFUSED", 10_000);
+    redis = await startEmbeddedRedis({ dataDir: dir, port });
+    expect(w.fake.sent().length).toBeLessThan(ids.length);
+
+    await settled(w, ids.length, 90_000);
+    const twice = ids.filter((id) => w.fake.sent(id).length > 1);
+    for (const id of ids) {
+      const sent = w.fake.sent(id);
+      expect(sent.length, `messages to chat ${id}`).toBeGreaterThanOrEqual(1);
+      expect(sent.length, `messages to chat ${id}`).toBeLessThanOrEqual(2);
+      for (const message of sent) expect(isWhole(TITLES)(message)).toBe(true);
+    }
+    expect(twice.length).toBeLessThanOrEqual(WORKER_CONCURRENCY);
+    expect(w.fake.sent()).toHaveLength(ids.length + twice.length);
+    expect(app.hasExited()).toBe(false);
+  }, 150_000);
+
+  it("with two worker processes on one queue, the global rate holds to the gate's precision and no chat gets its digest twice", async () => {
+    const rate = 30;
+    const w = await world();
+    w.fake.setLimits({ perSecond: rate });
+    await putArticles(w, TITLES, "two-workers");
+    const ids = await subscribers(w, 150);
+    const env = { BROADCAST_RATE: String(rate), PAID_BROADCAST: "false" };
+    await w.start({ ROLES: "scheduler,worker", ...env });
+    await w.start({ ROLES: "worker", ...env });
+
+    await makeDue(w, ids);
+    await settled(w, ids.length);
+
+    for (const id of ids) expectOneDigest(w.fake, id);
+    const arrivals = w.fake.sent().map((m) => m.receivedAt);
+    expect(arrivals).toHaveLength(ids.length);
+    // The gate grants slots exactly 1000/rate ms apart on Redis' clock; a send arrives up to
+    // GATE_PRECISION_MS after its slot, so rate + 1 messages never arrive within less than
+    // 1000 - GATE_PRECISION_MS, and any send the fake refuses was refused at that edge.
+    for (let i = rate; i < arrivals.length; i++) {
+      const span = (arrivals[i] as number) - (arrivals[i - rate] as number);
+      expect(span, `${rate + 1} messages arrived within ${span} ms`).toBeGreaterThanOrEqual(
+        1000 - GATE_PRECISION_MS,
+      );
+    }
+    for (const refused of w.fake.violations) {
+      expect(refused.scope).toBe("global");
+      const earlier = arrivals.filter((at) => at <= refused.at);
+      const span = refused.at - (earlier[earlier.length - rate] as number);
+      expect(
+        span,
+        `refused ${span} ms after the ${rate}th message before it`,
+      ).toBeGreaterThanOrEqual(1000 - GATE_PRECISION_MS);
+    }
+  }, 90_000);
+
+  it("sends nothing more to a chat that unsubscribes mid-broadcast; one that subscribes gets its next whole digest", async () => {
+    const w = await world();
+    await putArticles(w, TITLES, "subscribe");
+    const ids = await subscribers(w, 300);
+    await w.start({ ROLES: "scheduler,worker", BROADCAST_RATE: "100", PAID_BROADCAST: "true" });
+
+    await makeDue(w, ids);
+    await waitFor(() => w.fake.sent().length >= 20, { message: "the broadcast to be under way" });
+    const leaving = ids.slice(200, 210);
+    const waiting = await waitingChats(w);
+    for (const id of leaving) expect(waiting.has(id), `chat ${id} not reached yet`).toBe(true);
+    for (const id of leaving) await w.chats.setStatus(id, "paused");
+    const [joining] = await subscribers(w, 1);
+    const newcomer = joining as number;
+    const nextSlot = Number(await w.redis.zscore(w.keys.schedule(), String(newcomer)));
+    expect(nextSlot).toBeGreaterThan(Date.now());
+    await settled(w, ids.length);
+
+    for (const id of leaving) {
+      expect(w.fake.sent(id)).toEqual([]);
+      expect(await w.redis.zscore(w.keys.schedule(), String(id))).toBeNull();
+    }
+    for (const id of ids.filter((id) => !leaving.includes(id))) expectOneDigest(w.fake, id);
+    expect(w.fake.sent(newcomer)).toEqual([]);
+
+    // Its slot comes: the whole digest, once.
+    await makeDue(w, [newcomer]);
+    await settled(w, ids.length + 1);
+    expectOneDigest(w.fake, newcomer);
+    for (const id of leaving) expect(w.fake.sent(id)).toEqual([]);
+  }, 60_000);
+});
