@@ -12,6 +12,7 @@ import { createEditConversation, editorEditFeature } from "./features/editor-edi
 import { editorFlashFeature } from "./features/editor-flash.ts";
 import { editorPostFeature } from "./features/editor-post.ts";
 import { editorSourcesFeature } from "./features/editor-sources.ts";
+import { fallbackFeature } from "./features/fallback.ts";
 import { helpFeature } from "./features/help.ts";
 import { latestFeature } from "./features/latest.ts";
 import { membershipFeature } from "./features/membership.ts";
@@ -92,6 +93,7 @@ export function createBot(deps: BotDeps, options: BotOptions): Bot<BotContext> {
   bot.use(channelsFeature);
   bot.use(subscribeFeature);
   bot.use(statusFeature);
+  bot.use(fallbackFeature); // last: commands and presses no feature answered
 
   bot.catch(async ({ ctx, error }) => {
     ctx.log.error({ err: error }, "update failed");

@@ -1,6 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ArticleStore, createArticleStore } from "../../src/articles/article-store.ts";
@@ -8,43 +5,12 @@ import { type ChatStore, createChatStore } from "../../src/chats/chat-store.ts";
 import { nextDueAt } from "../../src/chats/next-due.ts";
 import { createRedis } from "../../src/redis/connection.ts";
 import { createKeys, type Keys } from "../../src/redis/keys.ts";
+import { startApp } from "../support/app-process.ts";
 import { createFakeTelegram, type FakeTelegram } from "../support/fake-telegram.ts";
 import { deleteByPrefix, randomPrefix, testRedisUrl } from "../support/redis.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 // The article here is invented for this test: an example.org link, a made-up outlet and text.
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const TSX = join(ROOT, "node_modules", ".bin", "tsx");
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts the app as `npm start` does, configured by the environment. */
-function startApp(env: Record<string, string>): Running {
-  const child = spawn(TSX, ["src/main.ts"], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", CI: "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (d) => {
-    output += d;
-  });
-  child.stderr?.on("data", (d) => {
-    output += d;
-  });
-  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
-  return { child, output: () => output, exited };
-}
-
-async function stopApp(app: Running): Promise<number | null> {
-  if (app.child.exitCode !== null) return app.child.exitCode;
-  app.child.kill("SIGINT");
-  return app.exited;
-}
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -128,7 +94,7 @@ describe("scheduled delivery (npm start)", () => {
   it("with every role in one process, sends a chat its digest when it falls due", async () => {
     const w = await world();
     const app = startApp(w.env);
-    cleanups.push(async () => void (await stopApp(app)));
+    cleanups.push(async () => void (await app.stop()));
     await waitFor(() => w.fake.callsOf("getUpdates").length > 0, {
       timeoutMs: 30_000,
       message: "the app to poll",
@@ -136,15 +102,15 @@ describe("scheduled delivery (npm start)", () => {
 
     const { chatId, title } = await dueReader(w);
     await delivered(w, chatId, title);
-    expect(await stopApp(app)).toBe(0);
+    expect(await app.stop()).toBe(0);
   });
 
   it("runs the scheduler and a worker as separate processes that never poll", async () => {
     const w = await world();
     const scheduler = startApp({ ...w.env, ROLES: "scheduler" });
     const worker = startApp({ ...w.env, ROLES: "worker" });
-    cleanups.push(async () => void (await stopApp(scheduler)));
-    cleanups.push(async () => void (await stopApp(worker)));
+    cleanups.push(async () => void (await scheduler.stop()));
+    cleanups.push(async () => void (await worker.stop()));
     await waitFor(
       () =>
         scheduler.output().includes("delivery started") &&
@@ -155,8 +121,8 @@ describe("scheduled delivery (npm start)", () => {
     const { chatId, title } = await dueReader(w);
     await delivered(w, chatId, title);
 
-    expect(await stopApp(scheduler)).toBe(0);
-    expect(await stopApp(worker)).toBe(0);
+    expect(await scheduler.stop()).toBe(0);
+    expect(await worker.stop()).toBe(0);
     expect(w.fake.callsOf("getUpdates")).toHaveLength(0);
     for (const app of [scheduler, worker])
       expect(app.output()).not.toContain("polling for updates");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ArticleInput } from "../../src/articles/article.ts";
 import { startBotHarness } from "../support/bot-harness.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 // Invented articles for tests only.
 const hour = 3_600_000;
@@ -165,5 +166,71 @@ describe("foundation commands", () => {
     const reply = await h.fake.waitForMessage(user.id);
     expect(reply.text).toContain("Euromaidan Press");
     expect(reply.text).toContain("Видання");
+  });
+
+  it("answers a command it does not know instead of staying silent", async () => {
+    const h = await startBotHarness();
+    const en = h.fake.addUser({ language_code: "en" });
+    const uk = h.fake.addUser({ language_code: "uk" });
+    h.fake.sendText(en.id, en, "/subscrbe");
+    h.fake.sendText(uk.id, uk, "/foo");
+    expect((await h.fake.waitForMessage(en.id)).text).toBe(
+      "I don't know the command /subscrbe. Send /help to see what I can do.",
+    );
+    expect((await h.fake.waitForMessage(uk.id)).text).toBe(
+      "Команди /foo я не знаю. Надішліть /help, щоб побачити, що я вмію.",
+    );
+
+    // another bot's command, and plain text, stay unanswered
+    const before = h.fake.sent(en.id).length;
+    h.fake.sendText(en.id, en, "/foo@other_bot");
+    h.fake.sendText(en.id, en, "just saying hello");
+    h.fake.sendText(en.id, en, "/help");
+    await h.fake.waitForMessage(en.id, (m) => m.text.includes("What I can do"), {
+      sinceIndex: before,
+    });
+    expect(h.fake.sent(en.id).slice(before)).toHaveLength(1);
+  });
+
+  it("in a group, answers a command named to it that works only in private, or that it does not know", async () => {
+    const h = await startBotHarness();
+    const member = h.fake.addUser();
+    const group = h.fake.addChat({ type: "supergroup", title: "Readers", members: [member] });
+    const name = h.fake.bot.username;
+
+    h.fake.sendText(group, member, "/channels");
+    h.fake.sendText(group, member, "/foo");
+    h.fake.sendText(group, member, `/channels@${name}`);
+    const privateOnly = await h.fake.waitForMessage(group.id);
+    expect(privateOnly.text).toBe(
+      `The command /channels works only in a private chat with me: open @${name} and send it there.`,
+    );
+    expect(h.fake.sent(group.id)).toHaveLength(1);
+
+    h.fake.sendText(group, member, `/foo@${name}`);
+    const unknown = await h.fake.waitForMessage(group.id, () => true, { sinceIndex: 1 });
+    expect(unknown.text).toBe(
+      `I don't know the command /foo. Send /help@${name} to see what I can do.`,
+    );
+  });
+
+  it("answers a press of a button nothing handles, so the client stops waiting", async () => {
+    const h = await startBotHarness();
+    const user = h.fake.addUser();
+    h.fake.sendText(user.id, user, "/start");
+    const welcome = await h.fake.waitForMessage(user.id);
+    const press = h.fake.pushUpdate({
+      callback_query: {
+        id: "invented-old-button",
+        from: user,
+        chat_instance: "invented",
+        message: welcome.message,
+        data: "an-old-button:1",
+      },
+    });
+    const answer = await waitFor(() =>
+      h.fake.callbackAnswers.find((a) => a.callback_query_id === press.callback_query?.id),
+    );
+    expect(answer.text).toBeUndefined();
   });
 });

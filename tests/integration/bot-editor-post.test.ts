@@ -341,4 +341,17 @@ describe("/post", () => {
     ]);
     await editor.say("/cancel", "Скасовано. Нічого не опубліковано.");
   });
+
+  it("labels the topics step's Done button as /subscribe labels its own", async () => {
+    const { editor } = await setup();
+    const done = (message: SentMessage, data: string) =>
+      (message.reply_markup as InlineKeyboardMarkup).inline_keyboard
+        .flat()
+        .find((b) => "callback_data" in b && b.callback_data === data)?.text;
+    const postDone = done(await upToTopics(editor), "post:t:done");
+    await editor.say("/cancel", "Cancelled");
+    const menu = await editor.say("/subscribe", "Step 1 of 3");
+    expect(postDone).toBe("Done ➡️");
+    expect(postDone).toBe(done(menu, "sub:t:done"));
+  });
 });

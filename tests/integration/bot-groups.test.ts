@@ -334,6 +334,22 @@ describe("forum topics and who may subscribe", () => {
     );
     expect((await h.chats.get(group.id))?.status).not.toBe("active");
   });
+
+  it("an admin re-running /subscribe is told the group is subscribed already, not the admin", async () => {
+    const h = await start();
+    const admin = h.fake.addUser({ language_code: "uk" });
+    const group = h.fake.addChat({
+      type: "supergroup",
+      title: "Invented subscribed group",
+      members: [{ user: admin, status: "creator" }],
+    });
+    await subscribedGroup(h, group as Chat.SupergroupChat);
+    await h.chats.updateSettings(group.id, { lang: "uk" });
+    h.fake.sendText(group, admin, `/subscribe@${h.fake.bot.username}`);
+    const menu = await h.fake.waitForMessage(group.id);
+    expect(menu.text).toContain("Підписку вже оформлено — змініть що потрібно й підтвердьте.");
+    expect(menu.text).not.toContain("Ви вже підписані");
+  });
 });
 
 describe("a reader blocking the bot", () => {

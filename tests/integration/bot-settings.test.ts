@@ -129,7 +129,7 @@ describe("/settings", () => {
     await press(h, menu, user, "◻️ Kursk");
     await press(h, menu, user, "◻️ Air war");
     expect((await record(h, user.id)).topics).toEqual(["air-war", "kursk"]);
-    expect(menu.text).toContain("Topics: Air war, Kursk");
+    expect(menu.text).toContain("Topics: Kursk, Air war");
     expect(labels(menu)).toEqual(expect.arrayContaining(["✅ Kursk", "✅ Air war", "All topics"]));
     await press(h, menu, user, "◻️ Russia");
     expect(menu.text).toContain("Topics: 3 topics");
@@ -193,6 +193,23 @@ describe("/settings", () => {
     expect(buttons(menu)).toEqual([]);
     expect(h.fake.callsOf("answerCallbackQuery").every((c) => c.response?.ok)).toBe(true);
     expect(h.fake.internalErrors).toEqual([]);
+  });
+
+  it("names chosen topics in the same order as /status, whatever order they were picked in", async () => {
+    const h = await startBotHarness();
+    const user = h.fake.addUser();
+    const menu = await say(h, user.id, user, "/settings");
+    await press(h, menu, user, "🗂 All topics");
+    await press(h, menu, user, "◻️ Diplomacy & sanctions");
+    await press(h, menu, user, "◻️ Kursk");
+    expect((await record(h, user.id)).topics).toEqual(["diplomacy", "kursk"]);
+    const status = await say(h, user.id, user, "/status");
+    expect(status.text).toContain("Topics: Kursk, Diplomacy & sanctions");
+    expect(menu.text).toContain("Topics: Kursk, Diplomacy & sanctions");
+    await press(h, menu, user, "« Back");
+    expect(labels(menu)).toContain("🗂 Kursk, Diplomacy & sanctions");
+    const topics = await say(h, user.id, user, "/topics");
+    expect(topics.text).toContain("Now: Kursk, Diplomacy & sanctions");
   });
 
   it("switching to Ukrainian re-renders the menu in Ukrainian at once", async () => {
@@ -371,6 +388,42 @@ describe("/settings", () => {
     expect(h.fake.sent(group.id).slice(before)).toEqual([saved]);
   });
 
+  it("in a group the question after the admin's name reads as one sentence, in each language", async () => {
+    const h = await startBotHarness();
+    const name = h.fake.bot.username;
+    const cases = [
+      {
+        lang: "en",
+        first: "Anna",
+        open: "🕗 08:00",
+        type: "⌨️ Type times",
+        ask: "Anna, send the digest times",
+      },
+      {
+        lang: "uk",
+        first: "Олена",
+        open: "🌙 Тиша: вимк.",
+        type: "⌨️ Ввести години",
+        ask: "Олена, надішліть тихі години",
+      },
+    ];
+    for (const c of cases) {
+      const admin = h.fake.addUser({ first_name: c.first, language_code: c.lang });
+      const group = h.fake.addChat({
+        type: "group",
+        title: `Readers ${c.lang}`,
+        members: [{ user: admin, status: "creator" }],
+      });
+      await h.chats.ensure(group.id, { kind: "group", title: `Readers ${c.lang}` });
+      await h.chats.updateSettings(group.id, { lang: c.lang });
+      const menu = await say(h, group.id, admin, `/settings@${name}`);
+      await press(h, menu, admin, c.open);
+      await press(h, menu, admin, c.type, "message");
+      const prompt = h.fake.sent(group.id).at(-1) as SentMessage;
+      expect(prompt.text.startsWith(c.ask)).toBe(true);
+    }
+  });
+
   it("speaks Ukrainian errors to a Ukrainian chat", async () => {
     const h = await startBotHarness();
     const user = h.fake.addUser({ language_code: "uk" });
@@ -410,14 +463,16 @@ describe("/settings", () => {
     const channel = h.fake.addChat({ type: "channel", title: "Front Notes" });
     await h.chats.ensure(channel.id, { kind: "channel", title: "Front Notes" });
     await h.chats.addManager(channel.id, owner.id);
-    // Stands in for the channel feature's "Settings" button.
-    h.bot.command("channelsettings", (ctx) => openSettings(ctx, channel.id));
+    // Stands in for the channel feature's "Settings" button (plain text: an
+    // unknown command would get the routing table's "unknown command" answer).
+    const OPEN = "open the channel's settings";
+    h.bot.hears(OPEN, (ctx) => openSettings(ctx, channel.id));
 
     const stranger = h.fake.addUser();
-    const refused = await say(h, stranger.id, stranger, "/channelsettings");
+    const refused = await say(h, stranger.id, stranger, OPEN);
     expect(refused.text).toBe("You don't manage that chat, so you can't change its settings.");
 
-    const menu = await say(h, owner.id, owner, "/channelsettings");
+    const menu = await say(h, owner.id, owner, OPEN);
     expect(menu.text).toContain("Settings: Front Notes");
     expect(menu.text).toContain("/channels");
     await press(h, menu, owner, "🔢 5 per digest");

@@ -60,7 +60,10 @@ function ask(setting: TypedSetting, prompt: (ctx: BotContext) => string) {
       ctx.chat?.type !== "private" && from
         ? `<a href="tg://user?id=${from.id}">${escapeHtml(from.first_name)}</a>, `
         : "";
-    await ctx.reply(`${mention}${prompt(ctx)}`, {
+    const text = prompt(ctx);
+    // "Anna, send …": after the name the sentence goes on in lower case
+    const asked = mention ? `${text.charAt(0).toLocaleLowerCase(ctx.lang)}${text.slice(1)}` : text;
+    await ctx.reply(`${mention}${asked}`, {
       parse_mode: "HTML",
       reply_markup: { force_reply: true, selective: true },
     });

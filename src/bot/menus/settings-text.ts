@@ -21,10 +21,19 @@ export function topicName(ctx: BotContext, id: string): string {
   return topic ? topic.name[ctx.lang] : id;
 }
 
-/** "All topics", the names of one or two topics, else how many. */
+/** "All topics", the names of one or two topics (in the topics file's order, as /status lists them), else how many. */
 export function topicsValue(ctx: BotContext, topics: readonly string[]): string {
   if (topics.length === 0) return ctx.t("settings-all-topics");
-  if (topics.length <= 2) return topics.map((id) => topicName(ctx, id)).join(", ");
+  const order = (id: string) => {
+    const i = ctx.deps.topics.findIndex((t) => t.id === id);
+    return i === -1 ? ctx.deps.topics.length : i;
+  };
+  if (topics.length <= 2) {
+    return [...topics]
+      .sort((a, b) => order(a) - order(b))
+      .map((id) => topicName(ctx, id))
+      .join(", ");
+  }
   return ctx.t("settings-topics-count", { count: topics.length });
 }
 

@@ -37,3 +37,6 @@ error-generic = Something went wrong on our side. Please try again in a minute.
 
 only-admins = Only this group's admins can change its subscription.
 only-editors = This command is for editors.
+
+fallback-unknown-command = I don't know the command { $command }. Send { $help } to see what I can do.
+fallback-private-only = The command { $command } works only in a private chat with me: open @{ $botname } and send it there.

@@ -27,7 +27,7 @@ post-summary-failed = I found no sentences to summarise in that text. Send a sum
 post-ask-own-summary = Send your summary (at most 500 characters).
 post-ask-topics =
     Step 4 of 6: <b>topics</b>. I marked the ones I found in the text. Tap a topic to add or remove it, then press Done.
-post-btn-topics-done = ➡️ Done
+post-btn-topics-done = Done ➡️
 post-ask-urgency = Step 5 of 6: how <b>urgent</b> is it?
 post-btn-normal = 📰 Normal: in the next digests
 post-btn-flash = ⚡ Flash: push it to subscribers now

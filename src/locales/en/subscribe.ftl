@@ -6,7 +6,7 @@ cmd-status = This chat's subscription and its next digest
 cmd-cancel = Stop a setup you started
 
 subscribe-for-chat = Subscribing <b>{ $title }</b>
-subscribe-editing = You are subscribed already — change anything below, then confirm.
+subscribe-editing = Already subscribed — change anything below, then confirm.
 subscribe-step-topics =
     <b>Step 1 of 3 — Topics</b>
     Tap the topics you want; tap one again to drop it. Choosing none means every topic.
