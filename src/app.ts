@@ -5,6 +5,7 @@ import { Api, type Bot } from "grammy";
 import type { Redis } from "ioredis";
 import type { Article } from "./articles/article.ts";
 import { type ArticleStore, createArticleStore } from "./articles/article-store.ts";
+import { createClusters } from "./articles/clusters.ts";
 import { importContent } from "./articles/import-content.ts";
 import { createTagger } from "./articles/tagger.ts";
 import { loadTopics, type Topic } from "./articles/topics.ts";
@@ -76,6 +77,8 @@ export async function createApp(config: Config, logger = createLogger(config)): 
     const articles = createArticleStore(redis, keys);
     const topics = loadTopics(join(config.contentDir, "topics.json"));
     const topicIds = new Set(topics.map((t) => t.id));
+    const tagger = createTagger(topics);
+    const clusters = createClusters(articles, tagger);
     const chats = createChatStore(redis, keys, {
       defaults: { lang: config.defaultLanguage, tz: config.defaultTimezone },
       topicIds,
@@ -96,7 +99,7 @@ export async function createApp(config: Config, logger = createLogger(config)): 
         topics,
         sources,
         feedState: createFeedStateStore(redis, keys),
-        tagger: createTagger(topics),
+        tagger,
         adminIds: config.adminIds,
         defaultLanguage: config.defaultLanguage,
         defaultTimezone: config.defaultTimezone,
@@ -116,7 +119,8 @@ export async function createApp(config: Config, logger = createLogger(config)): 
           keys,
           sources,
           articles,
-          tagger: createTagger(topics),
+          tagger,
+          clusters,
           logger,
           onArticle: onArticleStored,
           notifyEditors: notifyEach(
@@ -145,6 +149,7 @@ export async function createApp(config: Config, logger = createLogger(config)): 
             store: announcingPuts(articles, onArticleStored, logger),
             topicIds,
             logger,
+            clusters,
           });
           logger.info({ ...result, failed: result.failed.length }, "imported content");
         }

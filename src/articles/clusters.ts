@@ -14,6 +14,13 @@ export const CLUSTER_WINDOW_MS = 48 * 60 * 60_000;
 export const SAME_STORY_THRESHOLD = 0.3;
 /** Below this cosine of the words, shared places alone never make two articles one story. */
 export const MIN_TEXT_COSINE = 0.25;
+/**
+ * How much more alike two reports must be when they are far apart in time:
+ * the bar rises linearly from the threshold (same hour) to threshold + this
+ * (48 hours apart), so a follow-up two days later on the same topic and
+ * place is not taken for the same story.
+ */
+export const LATE_PENALTY = 0.2;
 const WEIGHT_TEXT = 0.75;
 const WEIGHT_PLACES = 0.25;
 /** Title words count this many times the summary's: a headline is the story in brief. */
@@ -171,15 +178,25 @@ export function createClusters(
         async assign(article) {
           const entry: Entry = { article };
           entries.delete(article.id);
+          // Join the most similar story that already has a cluster, else pair
+          // with the most similar article: so A~B, C~B, C~D end in one cluster.
           let best: Entry | undefined;
-          let bestScore = threshold;
+          let bestScore = 0;
+          let bestClustered = false;
           for (const other of entries.values()) {
             if (other.article.source === article.source) continue;
-            if (Math.abs(other.article.publishedAt - article.publishedAt) > windowMs) continue;
+            const gap = Math.abs(other.article.publishedAt - article.publishedAt);
+            if (gap > windowMs) continue;
             const score = storySimilarity(featuresOf(entry), featuresOf(other));
-            if (score >= bestScore) {
+            if (score < threshold + LATE_PENALTY * (gap / windowMs)) continue;
+            const clustered = other.article.cluster !== undefined;
+            if (
+              best === undefined ||
+              isBetter(clustered, score, other, bestClustered, bestScore, best)
+            ) {
               best = other;
               bestScore = score;
+              bestClustered = clustered;
             }
           }
           entries.set(article.id, entry);
@@ -193,4 +210,18 @@ export function createClusters(
       };
     },
   };
+}
+
+/** A clustered story beats an unclustered one, then the higher score, then the earlier report. */
+function isBetter(
+  clustered: boolean,
+  score: number,
+  other: Entry,
+  bestClustered: boolean,
+  bestScore: number,
+  best: Entry,
+): boolean {
+  if (clustered !== bestClustered) return clustered;
+  if (score !== bestScore) return score > bestScore;
+  return other.article.publishedAt < best.article.publishedAt;
 }

@@ -2,7 +2,9 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ContentError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
+import type { Article } from "./article.ts";
 import type { ArticleStore } from "./article-store.ts";
+import type { Clusters } from "./clusters.ts";
 import { parseContentFile } from "./content-file.ts";
 
 export interface ImportContentOptions {
@@ -11,6 +13,8 @@ export interface ImportContentOptions {
   store: ArticleStore;
   topicIds: ReadonlySet<string>;
   logger: Logger;
+  /** When given, new or changed articles join the same story from other outlets ("also reported by"). */
+  clusters?: Clusters;
 }
 
 export interface ImportFailure {
@@ -34,7 +38,7 @@ export interface ImportResult {
  * never keeps the other articles out; a missing directory imports nothing.
  */
 export async function importContent(options: ImportContentOptions): Promise<ImportResult> {
-  const { dir, store, topicIds, logger } = options;
+  const { dir, store, topicIds, logger, clusters } = options;
   const result: ImportResult = { created: 0, updated: 0, unchanged: 0, failed: [] };
   const articlesDir = join(dir, "articles");
 
@@ -49,6 +53,7 @@ export async function importContent(options: ImportContentOptions): Promise<Impo
 
   // Two files with one link would overwrite each other on every import.
   const fileById = new Map<string, string>();
+  const fresh: Article[] = [];
   for (const file of files) {
     try {
       const input = parseContentFile(file, await readFile(file, "utf8"), topicIds);
@@ -61,8 +66,11 @@ export async function importContent(options: ImportContentOptions): Promise<Impo
           `the same link as ${first} — keep one of the two files`,
         );
       }
-      const { article, created, changed } = await store.put(input);
+      // a file says nothing of clusters: keep the one the article is in
+      const kept = existing?.cluster ? { ...input, cluster: existing.cluster } : input;
+      const { article, created, changed } = await store.put(kept);
       fileById.set(article.id, file);
+      if (created || changed) fresh.push(article);
       if (created) result.created++;
       else if (changed) result.updated++;
       else result.unchanged++;
@@ -74,6 +82,11 @@ export async function importContent(options: ImportContentOptions): Promise<Impo
         `skipped content file: ${failure.message}`,
       );
     }
+  }
+  if (clusters && fresh.length > 0) {
+    const times = fresh.map((a) => a.publishedAt);
+    const session = await clusters.open(Math.min(...times), Math.max(...times));
+    for (const article of fresh) await session.assign(article);
   }
   return result;
 }

@@ -16,9 +16,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { SUMMARY_MAX_CHARS } from "../../src/articles/article.ts";
 import { createArticleStore } from "../../src/articles/article-store.ts";
 import { canonicalUrl } from "../../src/articles/canonical-url.ts";
+import { createClusters } from "../../src/articles/clusters.ts";
 import { parseContentFile } from "../../src/articles/content-file.ts";
 import { formatImportResult, importSettings } from "../../src/articles/import-cli.ts";
 import { importContent } from "../../src/articles/import-content.ts";
+import { createTagger } from "../../src/articles/tagger.ts";
 import { loadTopics } from "../../src/articles/topics.ts";
 import { ContentError } from "../../src/errors.ts";
 import type { Logger } from "../../src/logger.ts";
@@ -121,6 +123,32 @@ describe("the curated content/ directory", () => {
     expect(first.created).toBeGreaterThan(0);
     expect(second).toEqual({ created: 0, updated: 0, unchanged: first.created, failed: [] });
     expect(await store.count()).toBe(first.created);
+  });
+
+  it("groups the outlets that told the same story, and keeps the groups on a second import", async () => {
+    const { store, logger } = await setup();
+    const topics = loadTopics(join(contentDir, "topics.json"));
+    const clusters = createClusters(store, createTagger(topics));
+    const options = { dir: contentDir, store, topicIds: realTopicIds(), logger, clusters };
+    await importContent(options);
+
+    const cluster = async (url: string) => (await store.getByUrl(url))?.cluster;
+    const story = await cluster(exampleUrl);
+    expect(story).toBeDefined();
+    for (const url of [
+      "https://www.kyivpost.com/post/44096",
+      "https://news.liga.net/en/politics/news/zelenskyy-russians-trying-to-burn-faces-of-killed-north-korean-soldiers-video",
+      "https://www.wionews.com/world/madness-must-be-stopped-zelensky-claims-russian-troops-burning-faces-of-north-korean-soldiers-killed-in-war-784772",
+    ]) {
+      expect(await cluster(url)).toBe(story);
+    }
+    expect(
+      await cluster("https://ifpnews.com/top-russian-general-aide-moscow-explosion/"),
+    ).not.toBe(story);
+
+    const second = await importContent(options);
+    expect(second.updated).toBe(0);
+    expect(await cluster(exampleUrl)).toBe(story);
   });
 
   it("keeps every summary within the limit", () => {
