@@ -30,7 +30,27 @@ describe("foundation commands", () => {
     ).inline_keyboard
       .flat()
       .map((b) => b.callback_data);
-    expect(buttons).toEqual(expect.arrayContaining(["latest", "topics", "help", "sources"]));
+    expect(buttons).toEqual(
+      expect.arrayContaining(["latest", "topics", "subscribe", "help", "sources"]),
+    );
+  });
+
+  it("the welcome's subscribe button starts /subscribe", async () => {
+    const h = await startBotHarness();
+    const user = h.fake.addUser({ language_code: "uk" });
+    h.fake.sendText(user.id, user, "/start");
+    const welcome = await h.fake.waitForMessage(user.id);
+    h.fake.pressButton(welcome, user, "subscribe");
+    const question = await h.fake.waitForMessage(
+      user.id,
+      (m) => m.message_id !== welcome.message_id,
+    );
+    const data = (
+      question.reply_markup as { inline_keyboard: { callback_data?: string }[][] }
+    ).inline_keyboard
+      .flat()
+      .map((b) => b.callback_data ?? "");
+    expect(data.some((d) => d.startsWith("sub:t:"))).toBe(true);
   });
 
   it("/start speaks Ukrainian to a uk client and English to others", async () => {

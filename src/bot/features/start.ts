@@ -1,14 +1,15 @@
 import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext } from "../context.ts";
+import { enterSubscribe } from "../conversations/subscribe.ts";
 import { LATEST_DEFAULT, showLatest } from "./latest.ts";
 
 function mainKeyboard(ctx: BotContext): InlineKeyboard {
-  return new InlineKeyboard()
+  const keyboard = new InlineKeyboard()
     .text(ctx.t("btn-latest"), "latest")
     .text(ctx.t("btn-topics"), "topics")
-    .row()
-    .text(ctx.t("btn-sources"), "sources")
-    .text(ctx.t("btn-help"), "help");
+    .row();
+  if (ctx.chat?.type === "private") keyboard.text(ctx.t("btn-subscribe"), "subscribe").row();
+  return keyboard.text(ctx.t("btn-sources"), "sources").text(ctx.t("btn-help"), "help");
 }
 
 /**
@@ -30,4 +31,9 @@ startFeature.command("start", async (ctx) => {
     return;
   }
   await ctx.reply(ctx.t("welcome"), { parse_mode: "HTML", reply_markup: mainKeyboard(ctx) });
+});
+
+startFeature.chatType("private").callbackQuery("subscribe", async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await enterSubscribe(ctx);
 });

@@ -6,6 +6,7 @@ welcome =
     Ask for the latest news any time, or open a topic below.
 btn-latest = 📰 Latest news
 btn-topics = 🗂 Topics
+btn-subscribe = 🔔 Get a daily digest
 btn-help = ❓ Help
 btn-sources = 📚 Sources
 
