@@ -7,12 +7,11 @@ import { loadTopics } from "../src/articles/topics.ts";
 import type { BotContext } from "../src/bot/context.ts";
 import { createI18n } from "../src/bot/i18n.ts";
 import { type ChatStore, createChatStore } from "../src/chats/chat-store.ts";
+import { createDigestComposer } from "../src/delivery/digest-composer.ts";
 import { createDeliveryQueue, type DeliveryQueue } from "../src/delivery/queue.ts";
 import { createScheduler } from "../src/delivery/scheduler.ts";
 import { createDeliveryWorker, type DeliveryWorker } from "../src/delivery/worker.ts";
-import { composeDigest } from "../src/digest/compose.ts";
 import type { Translate } from "../src/digest/labels.ts";
-import { withoutFlashed } from "../src/digest/without-flashed.ts";
 import { deleteByPrefix } from "../src/redis/delete-prefix.ts";
 import { createKeys, type Keys } from "../src/redis/keys.ts";
 import {
@@ -124,7 +123,7 @@ export function enqueueDue(world: BroadcastWorld, d: Deployment): Promise<number
   }).tick();
 }
 
-/** A delivery worker on `d`'s queue, composing each digest as the app does. */
+/** A delivery worker on `d`'s queue, composing each digest as the app does (start-delivery.ts). */
 export function startWorker(
   world: BroadcastWorld,
   d: Deployment,
@@ -135,12 +134,13 @@ export function startWorker(
     keys: d.keys,
     api: new Api(world.fake.token, { apiRoot: world.fake.apiRoot }),
     chats: d.chats,
-    compose: (chat, { now }) =>
-      composeDigest(
-        chat,
-        { articles: withoutFlashed(d.articles, world.redis, d.keys, chat.id), topics, translate },
-        { now },
-      ),
+    compose: createDigestComposer({
+      articles: d.articles,
+      redis: world.redis,
+      keys: d.keys,
+      topics,
+      translate,
+    }),
     articles: d.articles,
     topics,
     translate,

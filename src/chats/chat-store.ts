@@ -18,6 +18,8 @@ import { type SettingError, type SettingsPatch, validateSettingsPatch } from "./
 export interface ChatStore {
   /** The chat, or undefined when the bot has never seen it. */
   get(id: number): Promise<Chat | undefined>;
+  /** get() of many chats in one pipelined round trip, in the order of `ids`. */
+  getMany(ids: number[]): Promise<(Chat | undefined)[]>;
   /** Creates the chat with default settings (not subscribed) if missing; returns it. */
   ensure(id: number, init: { kind: ChatKind; title?: string; threadId?: number }): Promise<Chat>;
   /** Validates and applies a settings patch; returns errors instead of changing anything when invalid. Updates the schedule. */
@@ -153,6 +155,32 @@ end
 return 1
 `;
 const COMMIT_SHA = createHash("sha1").update(COMMIT_SCRIPT).digest("hex");
+
+/**
+ * setCursor in one step: cursor (ms) and last delivery (s) only move forward,
+ * the update time is stamped when either moved. Both only grow, so no
+ * compare-and-set is needed, and neither touches the schedule. A missing chat
+ * is left missing. ARGV: cursor ms, delivered s, now s, field names c d u.
+ */
+const SET_CURSOR_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local stored = redis.call('HMGET', KEYS[1], ARGV[4], ARGV[5])
+local changes = {}
+if tonumber(ARGV[1]) > tonumber(stored[1] or '0') then
+  changes[#changes + 1] = ARGV[4]
+  changes[#changes + 1] = ARGV[1]
+end
+if stored[2] == false or tonumber(ARGV[2]) > tonumber(stored[2]) then
+  changes[#changes + 1] = ARGV[5]
+  changes[#changes + 1] = ARGV[2]
+end
+if #changes == 0 then return 0 end
+changes[#changes + 1] = ARGV[6]
+changes[#changes + 1] = ARGV[3]
+redis.call('HSET', KEYS[1], unpack(changes))
+return 1
+`;
+const SET_CURSOR_SHA = createHash("sha1").update(SET_CURSOR_SCRIPT).digest("hex");
 const MAX_ATTEMPTS = 20;
 
 interface Stored {
@@ -271,6 +299,18 @@ export function createChatStore(redis: Redis, keys: Keys, options: ChatStoreOpti
       return (await read(id)).chat;
     },
 
+    async getMany(ids) {
+      if (ids.length === 0) return [];
+      const pipeline = redis.pipeline();
+      for (const id of ids) pipeline.hgetall(keys.chat(id));
+      const replies = (await pipeline.exec()) ?? [];
+      return ids.map((id, i) => {
+        const [err, hash] = replies[i] ?? [new Error("no reply")];
+        if (err) throw err;
+        return decode(id, hash as Record<string, string>, builtIn);
+      });
+    },
+
     async ensure(id, init) {
       const chat = await mutate(id, (current, now) => {
         if (current) return undefined;
@@ -311,13 +351,21 @@ export function createChatStore(redis: Redis, keys: Keys, options: ChatStoreOpti
     },
 
     async setCursor(id, cursor, deliveredAt) {
-      await mutate(id, (current) => {
-        if (!current) return undefined;
-        const next = Math.max(current.cursor, cursor);
-        const last = toSecond(Math.max(current.lastDeliveryAt ?? 0, deliveredAt));
-        if (next === current.cursor && last === current.lastDeliveryAt) return undefined;
-        return { ...current, cursor: next, lastDeliveryAt: last };
-      });
+      const args = [
+        keys.chat(id),
+        String(Math.floor(cursor)),
+        String(Math.max(0, Math.floor(deliveredAt / 1000))),
+        String(Math.floor(clock() / 1000)),
+        F.cursor,
+        F.lastDeliveryAt,
+        F.updatedAt,
+      ];
+      try {
+        await redis.evalsha(SET_CURSOR_SHA, 1, ...args);
+      } catch (err) {
+        if (!(err instanceof Error) || !err.message.startsWith("NOSCRIPT")) throw err;
+        await redis.eval(SET_CURSOR_SCRIPT, 1, ...args);
+      }
     },
 
     async setTitle(id, title) {

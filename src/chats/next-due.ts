@@ -18,18 +18,32 @@ export function nextDueAt(settings: Pick<ChatSettings, "times" | "tz">, after: n
   const from = new Date(after);
   let earliest = Number.POSITIVE_INFINITY;
   for (const time of settings.times) {
-    const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(time);
-    if (!match) throw new RangeError(`${time} is not a time of day (HH:MM)`);
-    const cron = new Cron(`${Number(match[2])} ${Number(match[1])} * * *`, {
-      timezone: settings.tz,
-    });
-    const next = cron.nextRun(from)?.getTime();
+    const next = dailyCron(settings.tz, time).nextRun(from)?.getTime();
     if (next !== undefined && next < earliest) earliest = next;
   }
   if (!Number.isFinite(earliest))
     throw new RangeError(`no digest time after ${from.toISOString()}`);
   return earliest;
 }
+
+/** Building a Cron costs far more than asking it for a run; a deployment uses few (zone, time) pairs. */
+const CACHE_MAX = 2000;
+const crons = new Map<string, Cron>();
+
+/** The fixed-time job `time` ("HH:MM") in `tz`, built once; nextRun(from) depends only on `from`. */
+function dailyCron(tz: string, time: string): Cron {
+  const key = `${tz}|${time}`;
+  let cron = crons.get(key);
+  if (cron) return cron;
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(time);
+  if (!match) throw new RangeError(`${time} is not a time of day (HH:MM)`);
+  cron = new Cron(`${Number(match[2])} ${Number(match[1])} * * *`, { timezone: tz });
+  if (crons.size >= CACHE_MAX) crons.clear();
+  crons.set(key, cron);
+  return cron;
+}
+
+const localTimes = new Map<string, Intl.DateTimeFormat>();
 
 /**
  * True when `atMs` falls in the chat's quiet hours, local time: from `start`
@@ -67,12 +81,18 @@ export function parseSlotKey(key: string): { chatId: number; dueMs: number } | u
 
 /** "HH:MM" in `tz` at `atMs`. */
 export function localTime(tz: string, atMs: number): string {
-  const parts = new Intl.DateTimeFormat("en-GB", {
-    timeZone: tz,
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(atMs);
+  let format = localTimes.get(tz);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-GB", {
+      timeZone: tz,
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    if (localTimes.size >= CACHE_MAX) localTimes.clear();
+    localTimes.set(tz, format);
+  }
+  const parts = format.formatToParts(atMs);
   const hour = parts.find((p) => p.type === "hour")?.value ?? "00";
   const minute = parts.find((p) => p.type === "minute")?.value ?? "00";
   return `${hour}:${minute}`;

@@ -16,6 +16,13 @@ const MARGIN_MS = 25;
  * once; after MAX_STALE such retries the message goes anyway.
  */
 const LATE_MS = 100;
+/**
+ * Slots are granted at this share of `perSecond`: a send reaches Telegram some
+ * milliseconds after its slot, by a varying amount, and without headroom two
+ * sends a second apart on the schedule can land inside one sliding second.
+ * 3% leaves 30 ms of such jitter per second.
+ */
+export const RATE_HEADROOM = 0.97;
 const MAX_STALE = 3;
 
 export interface RateGateOptions {
@@ -125,14 +132,14 @@ type GateRedis = Redis & {
 
 /**
  * Telegram's flood limits for messages, shared by every worker process through
- * Redis: `perSecond` overall, CHAT_GAP_MS between two messages to one chat,
+ * Redis: `perSecond` overall (less RATE_HEADROOM), CHAT_GAP_MS between two messages to one chat,
  * GROUP_PER_MINUTE to one group or channel, and a pause after a 429. BullMQ's
  * limiter counts jobs, but one digest job sends several parts (or none), so
  * messages need their own gate.
  */
 export function createRateGate(redis: Redis, keys: Keys, options: RateGateOptions): RateGate {
   if (!(options.perSecond > 0)) throw new RangeError("perSecond must be positive");
-  const interval = 1000 / options.perSecond;
+  const interval = 1000 / (options.perSecond * RATE_HEADROOM);
   const maxWaitMs = options.maxWaitMs ?? 5000;
   const gap = (options.chatGapMs ?? CHAT_GAP_MS) + MARGIN_MS;
   const groupMax = options.groupPerMinute ?? GROUP_PER_MINUTE;

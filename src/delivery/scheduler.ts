@@ -41,7 +41,8 @@ const MAX_IN_FLIGHT = 4;
 export interface SchedulerOptions {
   redis: Redis;
   keys: Keys;
-  chats: Pick<ChatStore, "get">;
+  /** getMany, when given, reads a batch in one round trip */
+  chats: Pick<ChatStore, "get"> & Partial<Pick<ChatStore, "getMany">>;
   queue: DeliveryQueue;
   logger: Logger;
   /** a missed slot older than this is not delivered late (DIGEST_GRACE_MINUTES) */
@@ -163,6 +164,20 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return claimed;
   }
 
+  /** The chat of each schedule member; undefined for a member that is not a chat id. */
+  async function readChats(members: string[]): Promise<(Chat | undefined)[]> {
+    const valid = members.map((member) => /^-?\d+$/.test(member));
+    if (!chats.getMany) {
+      return Promise.all(
+        members.map((member, i) => (valid[i] ? chats.get(Number(member)) : undefined)),
+      );
+    }
+    const ids = members.filter((_, i) => valid[i]).map(Number);
+    const found = await chats.getMany(ids);
+    let next = 0;
+    return valid.map((ok) => (ok ? found[next++] : undefined));
+  }
+
   async function runTick(): Promise<number> {
     const now = clock();
     // Chats sharing a time zone, times and due time share a plan: nextDueAt is the costly part.
@@ -215,9 +230,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         members.push(due[i] as string);
         scores.push(Number(due[i + 1]));
       }
-      const records = await Promise.all(
-        members.map((member) => (/^-?\d+$/.test(member) ? chats.get(Number(member)) : undefined)),
-      );
+      const records = await readChats(members);
       const claims = members.map((member, i) =>
         planFor(records[i], member, scores[i] as number, now, memo),
       );

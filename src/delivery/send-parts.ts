@@ -4,7 +4,7 @@ import type { Chat } from "../chats/chat.ts";
 import type { ChatStore } from "../chats/chat-store.ts";
 import type { Logger } from "../logger.ts";
 import type { Keys } from "../redis/keys.ts";
-import type { DeliveryCounters } from "./counters.ts";
+import type { CounterName, DeliveryCounters } from "./counters.ts";
 import type { RateGate } from "./rate-gate.ts";
 import { classifyTelegramError } from "./telegram-errors.ts";
 
@@ -30,6 +30,8 @@ export interface DeliveryLog {
   read(jobId: string): Promise<DeliveryRecord>;
   saveParts(jobId: string, parts: string[], cursor?: number): Promise<void>;
   markPart(jobId: string, index: number, messageId: number): Promise<void>;
+  /** markPart for a part Telegram accepted, counted as "sent" in the same transaction. */
+  markSent(jobId: string, index: number, messageId: number): Promise<void>;
   setTarget(jobId: string, chatId: number): Promise<void>;
   /** Marks the job finished and drops the stored text, keeping only the small index. */
   finish(jobId: string): Promise<void>;
@@ -40,14 +42,50 @@ const F = { parts: "parts", cursor: "cursor", target: "to", done: "done" } as co
 const PART = "p";
 
 /**
+ * One write to a job's record, atomically and in one command (so it joins
+ * an auto-pipeline): HDEL of ARGV[3] fields, HSET of the field/value pairs
+ * after them, the record's TTL renewed, and the counter ARGV[2] (when not
+ * empty) incremented by one.
+ */
+const RECORD_WRITE = `
+local dels = tonumber(ARGV[3])
+for i = 4, 3 + dels do redis.call('HDEL', KEYS[1], ARGV[i]) end
+if #ARGV > 3 + dels then redis.call('HSET', KEYS[1], unpack(ARGV, 4 + dels)) end
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+if ARGV[2] ~= '' then redis.call('HINCRBY', KEYS[2], ARGV[2], 1) end
+return 1
+`;
+
+type LogRedis = Redis & {
+  deliveryRecordWrite(...args: (string | number)[]): Promise<number>;
+};
+
+/**
  * Per-job delivery records in Redis: which parts reached Telegram (with their
  * message ids), where they went, and the composed text, so a retried or
  * re-run job never sends a part twice and never sends different text.
  */
 export function createDeliveryLog(redis: Redis, keys: Keys): DeliveryLog {
-  async function write(jobId: string, fields: Record<string, string | number>): Promise<void> {
-    const key = keys.deliveryRecord(jobId);
-    await redis.multi().hset(key, fields).expire(key, RECORD_TTL_SECONDS).exec();
+  const client = redis as LogRedis;
+  if (!("deliveryRecordWrite" in client)) {
+    redis.defineCommand("deliveryRecordWrite", { numberOfKeys: 2, lua: RECORD_WRITE });
+  }
+
+  async function write(
+    jobId: string,
+    fields: Record<string, string | number>,
+    options: { count?: CounterName; drop?: string[] } = {},
+  ): Promise<void> {
+    const drop = options.drop ?? [];
+    await client.deliveryRecordWrite(
+      keys.deliveryRecord(jobId),
+      keys.deliveryCounters(),
+      RECORD_TTL_SECONDS,
+      options.count ?? "",
+      drop.length,
+      ...drop,
+      ...Object.entries(fields).flat(),
+    );
   }
 
   return {
@@ -73,17 +111,14 @@ export function createDeliveryLog(redis: Redis, keys: Keys): DeliveryLog {
     async markPart(jobId, index, messageId) {
       await write(jobId, { [`${PART}${index}`]: messageId });
     },
+    async markSent(jobId, index, messageId) {
+      await write(jobId, { [`${PART}${index}`]: messageId }, { count: "sent" });
+    },
     async setTarget(jobId, chatId) {
       await write(jobId, { [F.target]: chatId });
     },
     async finish(jobId) {
-      const key = keys.deliveryRecord(jobId);
-      await redis
-        .multi()
-        .hdel(key, F.parts)
-        .hset(key, F.done, 1)
-        .expire(key, RECORD_TTL_SECONDS)
-        .exec();
+      await write(jobId, { [F.done]: 1 }, { drop: [F.parts] });
     },
     async markFlashed(chatId, articleId) {
       const key = keys.flashed(chatId);
@@ -197,12 +232,13 @@ export async function sendParts(
           skipped += 1;
           break;
         }
+        // Stop every other send before this one's slot is handed back.
+        if (failure.kind === "rate-limited") await gate.pause((failure.retryAfterSec ?? 1) * 1000);
         throw failure;
       } finally {
         await gate.release(taken.ticket);
       }
-      await log.markPart(jobId, index, messageId);
-      await counters.increment("sent");
+      await log.markSent(jobId, index, messageId);
       sent += 1;
       break;
     }

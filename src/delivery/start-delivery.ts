@@ -3,11 +3,10 @@ import type { Redis } from "ioredis";
 import type { ArticleStore } from "../articles/article-store.ts";
 import type { Topic } from "../articles/topics.ts";
 import type { ChatStore } from "../chats/chat-store.ts";
-import { composeDigest } from "../digest/compose.ts";
 import type { Translate } from "../digest/labels.ts";
-import { withoutFlashed } from "../digest/without-flashed.ts";
 import type { Logger } from "../logger.ts";
 import type { Keys } from "../redis/keys.ts";
+import { createDigestComposer } from "./digest-composer.ts";
 import type { DeliveryQueue } from "./queue.ts";
 import { createScheduler } from "./scheduler.ts";
 import { createDeliveryWorker } from "./worker.ts";
@@ -40,7 +39,7 @@ export interface RunningDelivery {
 /**
  * Starts the delivery parts a process runs (ROLES): the worker, whose
  * digests are composed at send time without the articles the chat already
- * got as flashes, then the scheduler that feeds it. Any number of processes
+ * got as flashes (see digest-composer.ts), then the scheduler that feeds it. Any number of processes
  * may run either part against the same Redis.
  */
 export function startDelivery(options: DeliveryRoleOptions): RunningDelivery {
@@ -51,12 +50,7 @@ export function startDelivery(options: DeliveryRoleOptions): RunningDelivery {
         keys,
         api: options.api,
         chats: options.chats,
-        compose: (chat, { now }) =>
-          composeDigest(
-            chat,
-            { articles: withoutFlashed(articles, redis, keys, chat.id), topics, translate },
-            { now },
-          ),
+        compose: createDigestComposer({ articles, redis, keys, topics, translate }),
         articles,
         topics,
         translate,

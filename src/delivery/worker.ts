@@ -1,4 +1,5 @@
 import { setMaxListeners } from "node:events";
+import { hostname } from "node:os";
 import { DelayedError, Queue, Worker } from "bullmq";
 import type { Api } from "grammy";
 import type { Redis } from "ioredis";
@@ -36,6 +37,17 @@ import { classifyTelegramError } from "./telegram-errors.ts";
 /** Telegram's free broadcast limit is about 30 messages/s; paid broadcasts allow up to 1000. */
 const FREE_RATE_MAX = 30;
 const PAID_RATE_MAX = 1000;
+/**
+ * A killed worker's jobs are retaken after at most about lockDuration +
+ * stalledInterval; live workers renew their locks every lockDuration / 2.
+ */
+const LOCK_MS = 10_000;
+/**
+ * Jobs fetched per second. The rate gate paces messages; this limiter is kept
+ * only because BullMQ honours queue.rateLimit (a 429's pause) on workers that
+ * have one, so it is set well above any message rate.
+ */
+const JOB_LIMIT_PER_SECOND = 10_000;
 
 export interface DeliveryWorkerOptions {
   /** the worker opens its own connection, as BullMQ workers need (maxRetriesPerRequest: null) */
@@ -97,9 +109,12 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   const { keys, logger } = options;
   const now = options.now ?? Date.now;
   const redis = createRedis(options.redisUrl);
-  const counters = createDeliveryCounters(redis, keys);
-  const log = createDeliveryLog(redis, keys);
-  const gate = createRateGate(redis, keys, {
+  // Gate, log and counters: many jobs at once send small commands, which auto-pipelining
+  // writes together. BullMQ keeps a plain connection of its own.
+  const commands = createRedis(options.redisUrl, { enableAutoPipelining: true });
+  const counters = createDeliveryCounters(commands, keys);
+  const log = createDeliveryLog(commands, keys);
+  const gate = createRateGate(commands, keys, {
     perSecond: rate,
     ...(options.maxWaitMs === undefined ? {} : { maxWaitMs: options.maxWaitMs }),
   });
@@ -111,7 +126,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
 
   const processor = createProcessor({
     ...options,
-    redis,
+    redis: commands,
     now,
     counters,
     log,
@@ -127,7 +142,10 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       connection: redis,
       prefix,
       concurrency: options.concurrency ?? 50,
-      limiter: { max: rate, duration: 1000 },
+      limiter: { max: JOB_LIMIT_PER_SECOND, duration: 1000 },
+      lockDuration: LOCK_MS,
+      stalledInterval: LOCK_MS,
+      name: `${hostname()}:${process.pid}`,
     },
   );
   worker.on("error", (err) => logger.error({ err }, "delivery worker error"));
@@ -146,7 +164,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       await worker.close(true);
     }
     await limits.close();
-    await redis.quit().catch(() => redis.disconnect());
+    await Promise.all(
+      [redis, commands].map((client) => client.quit().catch(() => client.disconnect())),
+    );
   }
 
   return {
@@ -173,12 +193,15 @@ interface ProcessorDeps extends DeliveryWorkerOptions {
 function createProcessor(deps: ProcessorDeps) {
   const { log, counters, logger, signal } = deps;
 
-  async function activeChat(
+  /** The job's record and its chat (where the parts go now), when that chat is active; read together. */
+  async function start(
+    jobId: string,
     data: DeliveryJobData,
-    record: DeliveryRecord,
-  ): Promise<Chat | undefined> {
-    const chat = await deps.chats.get(record.target ?? data.chatId);
-    return chat?.status === "active" ? chat : undefined;
+  ): Promise<{ record: DeliveryRecord; chat: Chat | undefined }> {
+    const [record, first] = await Promise.all([log.read(jobId), deps.chats.get(data.chatId)]);
+    const to = record.target ?? data.chatId;
+    const chat = to === data.chatId ? first : await deps.chats.get(to);
+    return { record, chat: chat?.status === "active" ? chat : undefined };
   }
 
   async function send(
@@ -202,9 +225,8 @@ function createProcessor(deps: ProcessorDeps) {
     data: DigestJobData,
   ): Promise<DeliveryOutcome | Deferred> {
     const jobId = job.id as string;
-    const record = await log.read(jobId);
+    const { record, chat } = await start(jobId, data);
     if (record.done) return { outcome: "skipped", reason: "already delivered" };
-    const chat = await activeChat(data, record);
     if (!chat) return { outcome: "skipped", reason: "chat not active" };
     let parts = record.parts;
     let cursor = record.cursor;
@@ -226,9 +248,8 @@ function createProcessor(deps: ProcessorDeps) {
 
   async function flash(job: DeliveryJob, data: FlashJobData): Promise<DeliveryOutcome | Deferred> {
     const jobId = job.id as string;
-    const record = await log.read(jobId);
+    const { record, chat } = await start(jobId, data);
     if (record.done) return { outcome: "skipped", reason: "already delivered" };
-    const chat = await activeChat(data, record);
     if (!chat?.flash) return { outcome: "skipped", reason: "chat takes no flashes" };
     let parts = record.parts;
     if (parts === undefined) {

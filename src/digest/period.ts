@@ -51,15 +51,39 @@ export function formatMoment(
   options: { locale: string; timeZone: string; reference: number },
 ): string {
   const { locale, timeZone, reference } = options;
-  const year = new Intl.DateTimeFormat("en", { timeZone, year: "numeric" });
+  const year = formatter("en", timeZone, false, YEAR_ONLY);
   const sameYear = year.format(ms) === year.format(reference);
-  return new Intl.DateTimeFormat(locale, {
-    timeZone,
-    day: "numeric",
-    month: "short",
-    ...(sameYear ? {} : { year: "numeric" }),
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).format(ms);
+  return formatter(locale, timeZone, !sameYear, MOMENT).format(ms);
+}
+
+const YEAR_ONLY: Intl.DateTimeFormatOptions = { year: "numeric" };
+const MOMENT: Intl.DateTimeFormatOptions = {
+  day: "numeric",
+  month: "short",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+};
+/** Building an Intl.DateTimeFormat costs far more than formatting with one; a deployment uses few zones and locales. */
+const FORMATTERS_MAX = 500;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(
+  locale: string,
+  timeZone: string,
+  withYear: boolean,
+  base: Intl.DateTimeFormatOptions,
+): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${withYear ? 1 : 0}|${base === MOMENT ? "m" : "y"}`;
+  let found = formatters.get(key);
+  if (!found) {
+    found = new Intl.DateTimeFormat(locale, {
+      timeZone,
+      ...base,
+      ...(withYear ? { year: "numeric" } : {}),
+    });
+    if (formatters.size >= FORMATTERS_MAX) formatters.clear();
+    formatters.set(key, found);
+  }
+  return found;
 }

@@ -30,8 +30,6 @@ const TITLES = [
 /** the delivery worker's default concurrency: jobs one process has in flight at once */
 const WORKER_CONCURRENCY = 50;
 const FAST = { BROADCAST_RATE: "1000", PAID_BROADCAST: "true" };
-/** how late a send may reach Telegram after its slot: the gate's own lateness limit (100 ms) */
-const GATE_PRECISION_MS = 100;
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -343,7 +341,7 @@ describe("delivery faults, the app as separate processes", () => {
     expect(app.hasExited()).toBe(false);
   }, 150_000);
 
-  it("with two worker processes on one queue, the global rate holds to the gate's precision and no chat gets its digest twice", async () => {
+  it("with two worker processes on one queue, the global rate holds without a single 429 and no chat gets its digest twice", async () => {
     const rate = 30;
     const w = await world();
     w.fake.setLimits({ perSecond: rate });
@@ -359,23 +357,13 @@ describe("delivery faults, the app as separate processes", () => {
     for (const id of ids) expectOneDigest(w.fake, id);
     const arrivals = w.fake.sent().map((m) => m.receivedAt);
     expect(arrivals).toHaveLength(ids.length);
-    // The gate grants slots exactly 1000/rate ms apart on Redis' clock; a send arrives up to
-    // GATE_PRECISION_MS after its slot, so rate + 1 messages never arrive within less than
-    // 1000 - GATE_PRECISION_MS, and any send the fake refuses was refused at that edge.
+    // The gate grants slots a little more than 1000/rate ms apart on Redis' clock (see
+    // RATE_HEADROOM), enough for the jitter between a slot and the send's arrival: no
+    // rate + 1 messages ever arrive within one second.
+    expect(w.fake.violations).toEqual([]);
     for (let i = rate; i < arrivals.length; i++) {
       const span = (arrivals[i] as number) - (arrivals[i - rate] as number);
-      expect(span, `${rate + 1} messages arrived within ${span} ms`).toBeGreaterThanOrEqual(
-        1000 - GATE_PRECISION_MS,
-      );
-    }
-    for (const refused of w.fake.violations) {
-      expect(refused.scope).toBe("global");
-      const earlier = arrivals.filter((at) => at <= refused.at);
-      const span = refused.at - (earlier[earlier.length - rate] as number);
-      expect(
-        span,
-        `refused ${span} ms after the ${rate}th message before it`,
-      ).toBeGreaterThanOrEqual(1000 - GATE_PRECISION_MS);
+      expect(span, `${rate + 1} messages arrived within ${span} ms`).toBeGreaterThanOrEqual(1000);
     }
   }, 90_000);
 

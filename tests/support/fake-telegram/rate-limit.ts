@@ -63,6 +63,7 @@ export class RateLimiter {
   private global: number[] = [];
   private perChat = new Map<number, number[]>();
   private blocks: Block[] = [];
+  private sweptAt = Number.NEGATIVE_INFINITY;
 
   setLimits(limits: RateLimits): void {
     this.limits = { ...limits };
@@ -110,7 +111,7 @@ export class RateLimiter {
     isGroup: boolean,
     at: number,
   ): { scope: RateScope; retryAfter: number } | undefined {
-    const chatTimes = this.perChat.get(chatId) ?? [];
+    const chatTimes = this.windowOf(chatId, at);
     const checks: Array<[RateScope, number[], number | undefined, number]> = [
       ["global", this.global, this.limits.perSecond, SECOND],
       ["chat", chatTimes, this.limits.perChatPerSecond, SECOND],
@@ -118,9 +119,11 @@ export class RateLimiter {
     ];
     for (const [scope, times, limit, window] of checks) {
       if (limit === undefined) continue;
-      const inWindow = times.filter((t) => t > at - window);
-      if (inWindow.length < limit) continue;
-      const frees = (inWindow[inWindow.length - limit] as number) + window;
+      // times are in arrival order: those in the window are the tail
+      const first = times.findIndex((t) => t > at - window);
+      const inWindow = first < 0 ? 0 : times.length - first;
+      if (inWindow < limit) continue;
+      const frees = (times[times.length - limit] as number) + window;
       const retryAfter = Math.max(1, Math.ceil((frees - at) / SECOND));
       this.violations.push({ method, chatId, scope, at, retryAfter });
       const blockedChat = scope === "global" ? undefined : chatId;
@@ -134,8 +137,27 @@ export class RateLimiter {
     return undefined;
   }
 
+  /** The chat's sends in the last minute; older ones are dropped as it is read. */
+  private windowOf(chatId: number, at: number): number[] {
+    const times = this.perChat.get(chatId);
+    if (!times) return [];
+    const stale = times.findIndex((t) => t > at - MINUTE);
+    if (stale === 0) return times;
+    const kept = stale < 0 ? [] : times.slice(stale);
+    this.perChat.set(chatId, kept);
+    return kept;
+  }
+
+  /**
+   * Drops the global window's old sends on every send; the chats not sent to
+   * lately are swept at most once a second, since a sweep costs time in
+   * proportion to every chat sent to in the last minute.
+   */
   private prune(at: number): void {
-    this.global = this.global.filter((t) => t > at - SECOND);
+    const first = this.global.findIndex((t) => t > at - SECOND);
+    if (first !== 0) this.global = first < 0 ? [] : this.global.slice(first);
+    if (at - this.sweptAt < SECOND) return;
+    this.sweptAt = at;
     for (const [chatId, times] of this.perChat) {
       const kept = times.filter((t) => t > at - MINUTE);
       if (kept.length === 0) this.perChat.delete(chatId);

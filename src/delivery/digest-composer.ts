@@ -1,0 +1,94 @@
+import type { Redis } from "ioredis";
+import type { ArticleStore } from "../articles/article-store.ts";
+import type { Topic } from "../articles/topics.ts";
+import type { Chat } from "../chats/chat.ts";
+import { type ComposedDigest, composeDigest } from "../digest/compose.ts";
+import type { Translate } from "../digest/labels.ts";
+import type { Keys } from "../redis/keys.ts";
+
+/** How long a composed digest is handed to other chats that would get the same one. */
+export const COMPOSE_REUSE_MS = 3000;
+const MAX_ENTRIES = 1000;
+
+export interface DigestComposerOptions {
+  articles: ArticleStore;
+  redis: Redis;
+  keys: Keys;
+  topics: Topic[];
+  translate: Translate;
+  /** default COMPOSE_REUSE_MS */
+  reuseMs?: number;
+}
+
+export type ComposeForChat = (
+  chat: Chat,
+  options: { now: number },
+) => Promise<ComposedDigest | undefined>;
+
+interface Entry {
+  at: number;
+  digest: Promise<ComposedDigest | undefined>;
+}
+
+/**
+ * The worker's composeDigest, without the articles the chat already got as
+ * flashes. A broadcast composes the same digest for every chat with the same
+ * topics, language, zone, item limit, cursor, last delivery and flashed
+ * articles, so such a digest is composed once and handed out for `reuseMs`
+ * (a digest composed that much earlier names a period ending that much
+ * earlier, and its cursor still brings anything newer next time). A digest
+ * that came out empty is not kept.
+ */
+export function createDigestComposer(options: DigestComposerOptions): ComposeForChat {
+  const { articles, redis, keys, topics, translate } = options;
+  const reuseMs = options.reuseMs ?? COMPOSE_REUSE_MS;
+  const memo = new Map<string, Entry>();
+
+  function forget(now: number): void {
+    for (const [key, entry] of memo) {
+      if (!fresh(entry, now)) memo.delete(key);
+    }
+    if (memo.size >= MAX_ENTRIES) memo.clear();
+  }
+
+  function fresh(entry: Entry, now: number): boolean {
+    return now >= entry.at && now - entry.at < reuseMs;
+  }
+
+  return async (chat, { now }) => {
+    const flashed = await redis.smembers(keys.flashed(chat.id));
+    const key = JSON.stringify([
+      chat.topics,
+      chat.lang,
+      chat.tz,
+      chat.kind === "channel",
+      chat.maxItems,
+      chat.cursor,
+      chat.lastDeliveryAt ?? null,
+      flashed.sort(),
+    ]);
+    const known = memo.get(key);
+    if (known && fresh(known, now)) return known.digest;
+    if (memo.size >= MAX_ENTRIES) forget(now);
+    const skip = new Set(flashed);
+    const seen: ArticleStore = {
+      ...articles,
+      async since(afterMs, sinceOptions = {}) {
+        const { limit, ...unlimited } = sinceOptions;
+        const all = await articles.since(afterMs, unlimited);
+        const kept = skip.size === 0 ? all : all.filter((article) => !skip.has(article.id));
+        return limit === undefined ? kept : kept.slice(0, limit);
+      },
+    };
+    const digest = composeDigest(chat, { articles: seen, topics, translate }, { now });
+    const entry: Entry = { at: now, digest };
+    memo.set(key, entry);
+    const drop = () => {
+      if (memo.get(key) === entry) memo.delete(key);
+    };
+    digest.then((composed) => {
+      if (!composed) drop();
+    }, drop);
+    return digest;
+  };
+}
