@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import type { Redis } from "ioredis";
 import { loadTopics } from "../src/articles/topics.ts";
 import type { ChatKind } from "../src/chats/chat.ts";
@@ -11,7 +11,7 @@ import { createRedis } from "../src/redis/connection.ts";
 import { deleteByPrefix } from "../src/redis/delete-prefix.ts";
 import { type EmbeddedRedis, startEmbeddedRedis } from "../src/redis/embedded.ts";
 import { createKeys } from "../src/redis/keys.ts";
-import { type Bench, type BenchResult, result } from "./lib.ts";
+import { type Bench, type BenchResult, result, runIfMain } from "./lib.ts";
 
 const CHATS = 10_000;
 const TARGET_BYTES = 300;
@@ -209,12 +209,4 @@ function seeded(seed: number): () => number {
   };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  chatMemory.run().then(
-    (figure) => console.log(JSON.stringify(figure)),
-    (err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfMain(chatMemory, import.meta.url);

@@ -1,4 +1,4 @@
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { Api } from "grammy";
 import type { Redis } from "ioredis";
 import { pino } from "pino";
@@ -20,7 +20,7 @@ import {
   type RateLimits,
 } from "../tests/support/fake-telegram.ts";
 import { benchRedis } from "./bench-redis.ts";
-import { type Bench, result } from "./lib.ts";
+import { type Bench, result, runIfMain } from "./lib.ts";
 
 const CHATS = 10_000;
 /** the worker's default concurrency; the bare loop keeps as many sends going */
@@ -246,15 +246,4 @@ export const fanout: Bench = {
   },
 };
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  fanout.run().then(
-    (figure) => {
-      console.log(JSON.stringify(figure));
-      process.exit(0);
-    },
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(fanout, import.meta.url);

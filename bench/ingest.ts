@@ -11,7 +11,7 @@ import { deleteByPrefix } from "../src/redis/delete-prefix.ts";
 import { createKeys } from "../src/redis/keys.ts";
 import { startFeedServer } from "../tests/support/feed-server.ts";
 import { benchRedis } from "./bench-redis.ts";
-import { type Bench, result } from "./lib.ts";
+import { type Bench, result, runIfMain } from "./lib.ts";
 
 const ITEMS = 2_000;
 const topicsFile = fileURLToPath(new URL("../content/topics.json", import.meta.url));
@@ -168,7 +168,4 @@ export const ingest: Bench = {
   },
 };
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(JSON.stringify(await ingest.run()));
-  process.exit(0);
-}
+runIfMain(ingest, import.meta.url);

@@ -13,7 +13,7 @@ import { createKeys } from "../src/redis/keys.ts";
 import { createFakeTelegram } from "../tests/support/fake-telegram.ts";
 import { commandUpdate, privateChat, user } from "../tests/support/updates.ts";
 import { benchRedis } from "./bench-redis.ts";
-import { type Bench, result } from "./lib.ts";
+import { type Bench, result, runIfMain } from "./lib.ts";
 
 const UPDATES = 3_000;
 const CONCURRENCY = 50;
@@ -108,7 +108,4 @@ export const latest: Bench = {
   },
 };
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(JSON.stringify(await latest.run()));
-  process.exit(0);
-}
+runIfMain(latest, import.meta.url);

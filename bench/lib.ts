@@ -1,3 +1,5 @@
+import { pathToFileURL } from "node:url";
+
 /** One benchmark's result, printed as a single JSON line at its end. */
 export interface BenchResult {
   bench: string;
@@ -37,4 +39,22 @@ export function result(
     baseline: baseline === null ? null : round(baseline),
     ratio: ratio === null ? null : round(ratio),
   };
+}
+
+/**
+ * Runs `bench` and prints its JSON line when its module is the entry point
+ * (`npx tsx bench/<name>.ts`); does nothing when bench/run.ts imports it.
+ */
+export function runIfMain(bench: Bench, moduleUrl: string): void {
+  if (moduleUrl !== pathToFileURL(process.argv[1] ?? "").href) return;
+  bench.run().then(
+    (figure) => {
+      console.log(JSON.stringify(figure));
+      process.exit(0);
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

@@ -1,4 +1,3 @@
-import { pathToFileURL } from "node:url";
 import {
   broadcastWorld,
   type Deployment,
@@ -8,7 +7,7 @@ import {
   startWorker,
   timeCompletion,
 } from "./fanout.ts";
-import { type Bench, result } from "./lib.ts";
+import { type Bench, result, runIfMain } from "./lib.ts";
 
 const CHATS = 3_000;
 const RATE = 1000;
@@ -54,15 +53,4 @@ export const paced: Bench = {
   },
 };
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  paced.run().then(
-    (figure) => {
-      console.log(JSON.stringify(figure));
-      process.exit(0);
-    },
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(paced, import.meta.url);

@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
-import { pathToFileURL } from "node:url";
 import { SUMMARY_MAX_CHARS } from "../src/articles/article.ts";
 import { summarizeExtractive } from "../src/articles/extractive.ts";
 import { splitSentences } from "../src/articles/sentences.ts";
-import { type Bench, result, round } from "./lib.ts";
+import { type Bench, result, round, runIfMain } from "./lib.ts";
 import { rouge1, rougeL } from "./rouge-score.ts";
 
 /** One invented article with the summary a careful editor would write for it. */
@@ -109,12 +108,4 @@ export const rouge: Bench = {
   },
 };
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  rouge.run().then(
-    (figure) => console.log(JSON.stringify(figure)),
-    (err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfMain(rouge, import.meta.url);

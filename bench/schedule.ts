@@ -1,4 +1,4 @@
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import type { Redis } from "ioredis";
 import { pino } from "pino";
 import { loadTopics } from "../src/articles/topics.ts";
@@ -8,7 +8,7 @@ import { createScheduler } from "../src/delivery/scheduler.ts";
 import { deleteByPrefix } from "../src/redis/delete-prefix.ts";
 import { createKeys } from "../src/redis/keys.ts";
 import { benchRedis } from "./bench-redis.ts";
-import { type Bench, result } from "./lib.ts";
+import { type Bench, result, runIfMain } from "./lib.ts";
 
 const CHATS = 100_000;
 const TARGET_SECONDS = 10;
@@ -109,15 +109,4 @@ async function memoryUnder(redis: Redis, prefix: string): Promise<number> {
   return total;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  schedule.run().then(
-    (figure) => {
-      console.log(JSON.stringify(figure));
-      process.exit(0);
-    },
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(schedule, import.meta.url);
