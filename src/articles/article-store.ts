@@ -86,8 +86,8 @@ export function createArticleStore(redis: Redis, keys: Keys): ArticleStore {
   const writing = new Map<string, Promise<unknown>>();
 
   /** One write per article at a time in this process, so they never race each other's guard. */
-  function oneAtATime<T>(id: string, task: () => Promise<T>): Promise<T> {
-    const run = (writing.get(id) ?? Promise.resolve()).then(task, task);
+  function oneAtATime<T>(id: string, write: () => Promise<T>): Promise<T> {
+    const run = (writing.get(id) ?? Promise.resolve()).then(write, write);
     const settled = run.then(
       () => undefined,
       () => undefined,

@@ -1,23 +1,12 @@
 import type { Article } from "../articles/article.ts";
+import { toRenderItem } from "../digest/article-item.ts";
 import { renderLabels } from "../digest/labels.ts";
-import { type RenderItem, type RenderLabels, renderDigest } from "../digest/render.ts";
+import { type RenderLabels, renderDigest } from "../digest/render.ts";
 import type { BotContext } from "./context.ts";
 
 /** The words render.ts needs, in the language of this update. */
 export function labelsFor(ctx: BotContext): RenderLabels {
   return renderLabels((_lang, key, vars) => ctx.t(key, vars), ctx.lang, ctx.deps.topics);
-}
-
-export function toRenderItem(article: Article): RenderItem {
-  return {
-    title: article.title,
-    url: article.url,
-    summary: article.summary,
-    source: article.source,
-    publishedAt: article.publishedAt,
-    topics: article.topics,
-    urgency: article.urgency,
-  };
 }
 
 /**

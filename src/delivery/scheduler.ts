@@ -41,8 +41,8 @@ const MAX_IN_FLIGHT = 4;
 export interface SchedulerOptions {
   redis: Redis;
   keys: Keys;
-  /** getMany, when given, reads a batch in one round trip */
-  chats: Pick<ChatStore, "get"> & Partial<Pick<ChatStore, "getMany">>;
+  /** reads each batch of due chats in one round trip */
+  chats: Pick<ChatStore, "getMany">;
   queue: DeliveryQueue;
   logger: Logger;
   /** a missed slot older than this is not delivered late (DIGEST_GRACE_MINUTES) */
@@ -167,11 +167,6 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   /** The chat of each schedule member; undefined for a member that is not a chat id. */
   async function readChats(members: string[]): Promise<(Chat | undefined)[]> {
     const valid = members.map((member) => /^-?\d+$/.test(member));
-    if (!chats.getMany) {
-      return Promise.all(
-        members.map((member, i) => (valid[i] ? chats.get(Number(member)) : undefined)),
-      );
-    }
     const ids = members.filter((_, i) => valid[i]).map(Number);
     const found = await chats.getMany(ids);
     let next = 0;

@@ -9,6 +9,7 @@ import type { Topic } from "../articles/topics.ts";
 import type { Chat } from "../chats/chat.ts";
 import type { ChatStore } from "../chats/chat-store.ts";
 import { isQuietAt } from "../chats/next-due.ts";
+import { toRenderItem } from "../digest/article-item.ts";
 import type { ComposedDigest } from "../digest/compose.ts";
 import { renderLabels, type Translate } from "../digest/labels.ts";
 import { renderDigest } from "../digest/render.ts";
@@ -327,18 +328,8 @@ function renderFlash(
   article: Article,
   deps: Pick<DeliveryWorkerOptions, "topics" | "translate">,
 ): string[] {
-  return renderDigest(
-    [
-      {
-        title: article.title,
-        url: article.url,
-        summary: article.summary,
-        source: article.source,
-        publishedAt: article.publishedAt,
-        topics: article.topics,
-        urgency: "flash",
-      },
-    ],
-    { labels: renderLabels(deps.translate, chat.lang, deps.topics), timeZone: chat.tz },
-  );
+  return renderDigest([{ ...toRenderItem(article), urgency: "flash" }], {
+    labels: renderLabels(deps.translate, chat.lang, deps.topics),
+    timeZone: chat.tz,
+  });
 }

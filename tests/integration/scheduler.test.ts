@@ -21,7 +21,7 @@ interface Harness extends TestRedis {
   scheduler(options?: {
     batchSize?: number;
     intervalMs?: number;
-    chats?: Pick<ChatStore, "get">;
+    chats?: Pick<ChatStore, "getMany">;
   }): Scheduler;
 }
 
@@ -107,11 +107,14 @@ describe("scheduler", () => {
     await Promise.all(ids.map((id, i) => subscribe(h, id, settingsOf(i))));
     h.clock.now = Date.UTC(2025, 0, 15, 8, 0, 30);
     // Reads that take varying time make the two instances' batches interleave.
-    const jittery: Pick<ChatStore, "get"> = {
-      async get(id) {
-        for (let i = Math.floor(Math.random() * 4); i > 0; i--) await setImmediate();
-        return h.chats.get(id);
-      },
+    const jittery: Pick<ChatStore, "getMany"> = {
+      getMany: (ids) =>
+        Promise.all(
+          ids.map(async (id) => {
+            for (let i = Math.floor(Math.random() * 4); i > 0; i--) await setImmediate();
+            return h.chats.get(id);
+          }),
+        ),
     };
     const a = h.scheduler({ batchSize: 16, chats: jittery });
     const b = h.scheduler({ batchSize: 16, chats: jittery });
@@ -257,12 +260,15 @@ describe("scheduler", () => {
     const kyiv8 = Date.UTC(2025, 0, 15, 6, 0);
     h.clock.now = kyiv8 + 1000;
     // The chat changes its times between the scheduler's read and its claim.
-    const chats: Pick<ChatStore, "get"> = {
-      async get(id) {
-        const chat = await h.chats.get(id);
-        await h.chats.updateSettings(id, { times: ["21:00"] });
-        return chat;
-      },
+    const chats: Pick<ChatStore, "getMany"> = {
+      getMany: (ids) =>
+        Promise.all(
+          ids.map(async (id) => {
+            const chat = await h.chats.get(id);
+            await h.chats.updateSettings(id, { times: ["21:00"] });
+            return chat;
+          }),
+        ),
     };
     const scheduler = createScheduler({
       redis: h.redis,

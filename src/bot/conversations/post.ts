@@ -7,12 +7,13 @@ import { canonicalUrl, InvalidUrlError } from "../../articles/canonical-url.ts";
 import { summarizeExtractive } from "../../articles/extractive.ts";
 import { summarize } from "../../articles/summarize.ts";
 import type { Topic } from "../../articles/topics.ts";
+import { isNotModified } from "../../delivery/telegram-errors.ts";
+import { toRenderItem } from "../../digest/article-item.ts";
 import { renderLabels } from "../../digest/labels.ts";
 import { escapeHtml, renderItem } from "../../digest/render.ts";
 import type { Source } from "../../feeds/sources.ts";
 import type { BotContext, BotDeps } from "../context.ts";
 import { createI18n } from "../i18n.ts";
-import { toRenderItem } from "../reply-articles.ts";
 import { DEFAULT_CONVERSATION_IDLE_MS } from "./storage.ts";
 
 export const POST = "post";
@@ -254,7 +255,7 @@ async function post(
       try {
         await c.api.editMessageText(chatId as number, menuId, text, options);
       } catch (err) {
-        if (!(err instanceof GrammyError && err.description.includes("message is not modified"))) {
+        if (!isNotModified(err)) {
           throw err;
         }
       }

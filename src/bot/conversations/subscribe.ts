@@ -4,6 +4,7 @@ import { type Context, GrammyError, type InlineKeyboard, type MiddlewareFn } fro
 import { type Chat, type ChatKind, DEFAULT_TIMES, MAX_TIMES } from "../../chats/chat.ts";
 import { nextDueAt } from "../../chats/next-due.ts";
 import { parseTimes, parseTimeZone, type SettingError } from "../../chats/settings.ts";
+import { isNotModified } from "../../delivery/telegram-errors.ts";
 import { escapeHtml } from "../../digest/render.ts";
 import type { BotContext, BotDeps } from "../context.ts";
 import { formatDigestTime, settingsLines } from "../features/status.ts";
@@ -216,7 +217,7 @@ async function subscribe(
         ...(keyboard ? { reply_markup: keyboard } : {}),
       });
     } catch (err) {
-      if (!(err instanceof GrammyError && err.description.includes("message is not modified"))) {
+      if (!isNotModified(err)) {
         throw err;
       }
     }

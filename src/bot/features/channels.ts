@@ -2,6 +2,7 @@ import { Composer, GrammyError, InlineKeyboard } from "grammy";
 import type { ChatFullInfo } from "grammy/types";
 import type { Chat } from "../../chats/chat.ts";
 import { nextDueAt } from "../../chats/next-due.ts";
+import { isNotModified } from "../../delivery/telegram-errors.ts";
 import { escapeHtml } from "../../digest/render.ts";
 import type { BotContext } from "../context.ts";
 import { enterSubscribe } from "../conversations/subscribe.ts";
@@ -117,7 +118,7 @@ async function editCard(ctx: BotContext, text: string, keyboard?: InlineKeyboard
       ...(keyboard ? { reply_markup: keyboard } : {}),
     });
   } catch (err) {
-    if (err instanceof GrammyError && err.description.includes("message is not modified")) return;
+    if (isNotModified(err)) return;
     throw err;
   }
 }

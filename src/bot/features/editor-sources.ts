@@ -1,5 +1,6 @@
-import { Composer, GrammyError, InlineKeyboard } from "grammy";
+import { Composer, InlineKeyboard } from "grammy";
 import type { Article } from "../../articles/article.ts";
+import { isNotModified } from "../../delivery/telegram-errors.ts";
 import { escapeHtml, TELEGRAM_MAX_LENGTH } from "../../digest/render.ts";
 import type { FeedState } from "../../feeds/feed-state.ts";
 import type { Source } from "../../feeds/sources.ts";
@@ -168,7 +169,7 @@ async function redraw(ctx: BotContext): Promise<void> {
   try {
     await ctx.editMessageText(page.text, { ...html, reply_markup: page.keyboard });
   } catch (err) {
-    if (err instanceof GrammyError && err.description.includes("message is not modified")) return;
+    if (isNotModified(err)) return;
     throw err;
   }
 }

@@ -1,6 +1,6 @@
 import type { MenuFlavor } from "@grammyjs/menu";
-import { GrammyError } from "grammy";
 import type { Chat } from "../../chats/chat.ts";
+import { isNotModified } from "../../delivery/telegram-errors.ts";
 import type { BotContext } from "../context.ts";
 import { settingErrorsText } from "../setting-errors.ts";
 import { changeTarget, shownTarget, storedTarget, targetOf } from "./settings-target.ts";
@@ -44,10 +44,6 @@ export async function fingerprint(ctx: BotContext): Promise<string> {
       ].join("|")
     : "none";
   return `${targetOf(ctx)}|${ctx.lang}|${state}`;
-}
-
-function isNotModified(error: unknown): boolean {
-  return error instanceof GrammyError && error.description.includes("message is not modified");
 }
 
 /**
