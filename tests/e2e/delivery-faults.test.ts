@@ -1,24 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
-import { type ArticleStore, createArticleStore } from "../../src/articles/article-store.ts";
 import type { ChatKind } from "../../src/chats/chat.ts";
-import { type ChatStore, createChatStore } from "../../src/chats/chat-store.ts";
 import { createDeliveryCounters } from "../../src/delivery/counters.ts";
 import { createDeliveryQueue, type DeliveryQueue } from "../../src/delivery/queue.ts";
-import { createRedis } from "../../src/redis/connection.ts";
 import { freePort, startEmbeddedRedis } from "../../src/redis/embedded.ts";
-import { createKeys, type Keys } from "../../src/redis/keys.ts";
 import { type AppProcess, startApp } from "../support/app-process.ts";
-import {
-  createFakeTelegram,
-  type FakeTelegram,
-  faults,
-  type SentMessage,
-} from "../support/fake-telegram.ts";
-import { deleteByPrefix, randomPrefix, testRedisUrl } from "../support/redis.ts";
+import { type AppWorld, createAppWorld } from "../support/app-world.ts";
+import { type FakeTelegram, faults, type SentMessage } from "../support/fake-telegram.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 // Every article here is invented for these tests: example.org links, a made-up outlet and text.
@@ -36,53 +26,22 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-interface World {
-  fake: FakeTelegram;
-  redis: Redis;
-  keys: Keys;
-  chats: ChatStore;
-  articles: ArticleStore;
+interface World extends AppWorld {
   queue: DeliveryQueue;
-  env: Record<string, string>;
   /** starts the app with the world's environment plus `env`; stopped after the test */
   start(env: Record<string, string>): Promise<AppProcess>;
 }
 
 /** A fake Telegram and a fresh prefix on `redisUrl` (the test Redis by default), shared with the app. */
-async function world(redisUrl = testRedisUrl()): Promise<World> {
-  const fake = await createFakeTelegram();
-  const prefix = randomPrefix();
-  const redis = createRedis(redisUrl);
-  const keys = createKeys(prefix);
-  const queue = createDeliveryQueue({ connection: redis, keys });
-  cleanups.push(async () => {
-    await queue.close();
-    await fake.close();
-    await deleteByPrefix(redis, prefix);
-    await redis.quit();
-  });
-  const env = {
-    BOT_TOKEN: fake.token,
-    TELEGRAM_API_ROOT: fake.apiRoot,
-    REDIS_URL: redisUrl,
-    REDIS_PREFIX: prefix,
-    CONTENT_IMPORT: "false",
-    FEEDS_ENABLED: "false",
-    LOG_LEVEL: "info",
-  };
+async function world(redisUrl?: string): Promise<World> {
+  const base = await createAppWorld((cleanup) => cleanups.push(cleanup), redisUrl);
+  const queue = createDeliveryQueue({ connection: base.redis, keys: base.keys });
+  cleanups.push(() => queue.close());
   return {
-    fake,
-    redis,
-    keys,
-    chats: createChatStore(redis, keys, {
-      defaults: { lang: "en", tz: "Europe/Kyiv" },
-      topicIds: new Set(["frontline", "kursk"]),
-    }),
-    articles: createArticleStore(redis, keys),
+    ...base,
     queue,
-    env,
     async start(extra) {
-      const app = startApp({ ...env, ...extra });
+      const app = startApp({ ...base.env, ...extra });
       cleanups.push(() => app.stop());
       await app.waitForOutput("delivery started");
       return app;

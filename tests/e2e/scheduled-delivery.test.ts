@@ -1,13 +1,7 @@
-import type { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
-import { type ArticleStore, createArticleStore } from "../../src/articles/article-store.ts";
-import { type ChatStore, createChatStore } from "../../src/chats/chat-store.ts";
 import { nextDueAt } from "../../src/chats/next-due.ts";
-import { createRedis } from "../../src/redis/connection.ts";
-import { createKeys, type Keys } from "../../src/redis/keys.ts";
 import { startApp } from "../support/app-process.ts";
-import { createFakeTelegram, type FakeTelegram } from "../support/fake-telegram.ts";
-import { deleteByPrefix, randomPrefix, testRedisUrl } from "../support/redis.ts";
+import { type AppWorld, createAppWorld } from "../support/app-world.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 // The article here is invented for this test: an example.org link, a made-up outlet and text.
@@ -17,45 +11,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-interface World {
-  fake: FakeTelegram;
-  redis: Redis;
-  keys: Keys;
-  chats: ChatStore;
-  articles: ArticleStore;
-  env: Record<string, string>;
-}
+type World = AppWorld;
 
 /** A fake Telegram and the test Redis under a fresh prefix, shared by the test and the app. */
-async function world(): Promise<World> {
-  const fake = await createFakeTelegram();
-  const prefix = randomPrefix();
-  const redis = createRedis(testRedisUrl());
-  const keys = createKeys(prefix);
-  cleanups.push(async () => {
-    await fake.close();
-    await deleteByPrefix(redis, prefix);
-    await redis.quit();
-  });
-  return {
-    fake,
-    redis,
-    keys,
-    chats: createChatStore(redis, keys, {
-      defaults: { lang: "en", tz: "Europe/Kyiv" },
-      topicIds: new Set(["frontline", "kursk"]),
-    }),
-    articles: createArticleStore(redis, keys),
-    env: {
-      BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      REDIS_URL: testRedisUrl(),
-      REDIS_PREFIX: prefix,
-      CONTENT_IMPORT: "false",
-      FEEDS_ENABLED: "false",
-      LOG_LEVEL: "info",
-    },
-  };
+function world(): Promise<World> {
+  return createAppWorld((cleanup) => cleanups.push(cleanup));
 }
 
 /** A subscribed private chat whose digest time has just come, and one new article for it. */
