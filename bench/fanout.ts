@@ -14,13 +14,10 @@ import { createDeliveryWorker, type DeliveryWorker } from "../src/delivery/worke
 import type { Translate } from "../src/digest/labels.ts";
 import { deleteByPrefix } from "../src/redis/delete-prefix.ts";
 import { createKeys, type Keys } from "../src/redis/keys.ts";
-import {
-  createFakeTelegram,
-  type FakeTelegram,
-  type RateLimits,
-} from "../tests/support/fake-telegram.ts";
+import type { RateLimits } from "../tests/support/fake-telegram.ts";
 import { benchRedis } from "./bench-redis.ts";
 import { type Bench, result, runIfMain } from "./lib.ts";
+import { type RemoteTelegram, startRemoteTelegram } from "./remote-telegram.ts";
 
 const CHATS = 10_000;
 /** the worker's default concurrency; the bare loop keeps as many sends going */
@@ -35,7 +32,7 @@ const translate: Translate = (lang, key, vars) => i18n.t(lang, key, vars);
 
 /** The fake Telegram and a Redis one delivery benchmark runs against. */
 export interface BroadcastWorld {
-  fake: FakeTelegram;
+  fake: RemoteTelegram;
   redis: Redis;
   url: string;
   close(): Promise<void>;
@@ -50,15 +47,9 @@ export interface Deployment {
   chatIds: number[];
 }
 
-/**
- * The fake Telegram, enforcing `limits` when given, and a Redis. Without
- * limits the fake's flood-limit bookkeeping is switched off: it costs time in
- * proportion to the chats sent to in the last minute on every send, which
- * would make the fake, not the code measured, the bottleneck at 10,000 chats.
- */
+/** The fake Telegram in its own process, enforcing `limits` when given, and a Redis. */
 export async function broadcastWorld(limits?: RateLimits): Promise<BroadcastWorld> {
-  const fake = await createFakeTelegram(limits ? { limits } : {});
-  if (!limits) fake.limiter.admit = () => undefined;
+  const fake = await startRemoteTelegram(limits);
   const { redis, url, close } = await benchRedis();
   return {
     fake,
@@ -95,7 +86,7 @@ export async function seedDeployment(world: BroadcastWorld, count: number): Prom
       topics: ["frontline"],
     });
   }
-  const chatIds = Array.from({ length: count }, () => fake.addChat({ type: "private" }).id);
+  const chatIds = await fake.addPrivateChats(count);
   for (let i = 0; i < chatIds.length; i += 500) {
     await Promise.all(
       chatIds.slice(i, i + 500).map(async (id) => {
@@ -226,10 +217,11 @@ export const fanout: Bench = {
       const seconds = await timeCompletion(workers, CHATS, 300_000);
       for (const w of workers) await w.close();
       const ours = CHATS / seconds;
-      if (world.fake.sent().length !== CHATS) {
-        throw new Error(`${world.fake.sent().length} messages sent to ${CHATS} chats`);
+      const sent = await world.fake.summary();
+      if (sent.sent !== CHATS || sent.chats !== CHATS) {
+        throw new Error(`${sent.sent} messages sent to ${sent.chats} of ${CHATS} chats`);
       }
-      const text = world.fake.sent()[0]?.html ?? "";
+      const text = sent.firstHtml;
       const base = await bareLoop(
         world,
         deployments.flatMap((d) => d.chatIds),

@@ -30,19 +30,18 @@ export const paced: Bench = {
       const worker = startWorker(world, d, { rate: RATE, paid: true, concurrency: 50 });
       await timeCompletion([worker], CHATS, 300_000);
       await worker.close();
-      const sent = world.fake.sent();
-      const first = sent[0]?.receivedAt ?? 0;
-      const last = sent.at(-1)?.receivedAt ?? 0;
+      const { sent, chats, firstAt, lastAt, refused, firstRefusedAt } = await world.fake.summary();
       // n messages at exactly RATE/s span (n - 1) intervals
-      const achieved = (sent.length - 1) / ((last - first) / 1000);
-      const refused = world.fake.violations;
+      const achieved = (sent - 1) / ((lastAt - firstAt) / 1000);
       process.stderr.write(
-        `paced: ${sent.length} messages in ${((last - first) / 1000).toFixed(2)} s = ${achieved.toFixed(0)}/s of ${RATE}/s allowed; 429s: ${refused.length}\n`,
+        `paced: ${sent} messages in ${((lastAt - firstAt) / 1000).toFixed(2)} s = ${achieved.toFixed(0)}/s of ${RATE}/s allowed; 429s: ${refused}\n`,
       );
-      if (sent.length !== CHATS) throw new Error(`${sent.length} messages sent to ${CHATS} chats`);
-      if (refused.length > 0) {
+      if (sent !== CHATS || chats !== CHATS) {
+        throw new Error(`${sent} messages sent to ${chats} of ${CHATS} chats`);
+      }
+      if (refused > 0) {
         throw new Error(
-          `${refused.length} sends were refused with 429 (first at +${((refused[0]?.at ?? 0) - first).toFixed(0)} ms)`,
+          `${refused} sends were refused with 429 (first at +${((firstRefusedAt ?? 0) - firstAt).toFixed(0)} ms)`,
         );
       }
       return result(paced.name, achieved, "messages/s", RATE);
