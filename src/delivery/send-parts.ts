@@ -1,141 +1,14 @@
 import type { Api } from "grammy";
-import type { Redis } from "ioredis";
 import type { Chat } from "../chats/chat.ts";
 import type { ChatStore } from "../chats/chat-store.ts";
 import type { Logger } from "../logger.ts";
-import type { Keys } from "../redis/keys.ts";
-import type { CounterName, DeliveryCounters } from "./counters.ts";
+import type { DeliveryCounters } from "./counters.ts";
+import type { DeliveryLog, DeliveryRecord } from "./delivery-log.ts";
 import type { RateGate } from "./rate-gate.ts";
 import { classifyTelegramError } from "./telegram-errors.ts";
 
-/** How long a job's record (and a chat's flashed ids) are kept: longer than any retry runs. */
-export const RECORD_TTL_SECONDS = 3 * 24 * 3600;
 /** A group can move to a supergroup once; more hops in one job mean something is wrong. */
 const MAX_MIGRATIONS = 3;
-
-/** What one delivery job has done so far, kept across retries. */
-export interface DeliveryRecord {
-  /** part index -> message_id; 0 for a part Telegram refused, which is skipped */
-  sent: Map<number, number>;
-  /** where the parts go now, when the chat moved (group -> supergroup) */
-  target?: number;
-  /** the messages as first composed, so a retry sends the same parts */
-  parts?: string[];
-  cursor?: number;
-  /** the job finished; running it again sends nothing */
-  done: boolean;
-}
-
-export interface DeliveryLog {
-  read(jobId: string): Promise<DeliveryRecord>;
-  saveParts(jobId: string, parts: string[], cursor?: number): Promise<void>;
-  markPart(jobId: string, index: number, messageId: number): Promise<void>;
-  /** markPart for a part Telegram accepted, counted as "sent" in the same transaction. */
-  markSent(jobId: string, index: number, messageId: number): Promise<void>;
-  setTarget(jobId: string, chatId: number): Promise<void>;
-  /** Marks the job finished and drops the stored text, keeping only the small index. */
-  finish(jobId: string): Promise<void>;
-  markFlashed(chatId: number, articleId: string): Promise<void>;
-}
-
-const F = { parts: "parts", cursor: "cursor", target: "to", done: "done" } as const;
-const PART = "p";
-
-/**
- * One write to a job's record, atomically and in one command (so it joins
- * an auto-pipeline): HDEL of ARGV[3] fields, HSET of the field/value pairs
- * after them, the record's TTL renewed, and the counter ARGV[2] (when not
- * empty) incremented by one.
- */
-const RECORD_WRITE = `
-local dels = tonumber(ARGV[3])
-for i = 4, 3 + dels do redis.call('HDEL', KEYS[1], ARGV[i]) end
-if #ARGV > 3 + dels then redis.call('HSET', KEYS[1], unpack(ARGV, 4 + dels)) end
-redis.call('EXPIRE', KEYS[1], ARGV[1])
-if ARGV[2] ~= '' then redis.call('HINCRBY', KEYS[2], ARGV[2], 1) end
-return 1
-`;
-
-type LogRedis = Redis & {
-  deliveryRecordWrite(...args: (string | number)[]): Promise<number>;
-};
-
-/**
- * Per-job delivery records in Redis: which parts reached Telegram (with their
- * message ids), where they went, and the composed text, so a retried or
- * re-run job never sends a part twice and never sends different text.
- */
-export function createDeliveryLog(redis: Redis, keys: Keys): DeliveryLog {
-  const client = redis as LogRedis;
-  if (!("deliveryRecordWrite" in client)) {
-    redis.defineCommand("deliveryRecordWrite", { numberOfKeys: 2, lua: RECORD_WRITE });
-  }
-
-  async function write(
-    jobId: string,
-    fields: Record<string, string | number>,
-    options: { count?: CounterName; drop?: string[] } = {},
-  ): Promise<void> {
-    const drop = options.drop ?? [];
-    await client.deliveryRecordWrite(
-      keys.deliveryRecord(jobId),
-      keys.deliveryCounters(),
-      RECORD_TTL_SECONDS,
-      options.count ?? "",
-      drop.length,
-      ...drop,
-      ...Object.entries(fields).flat(),
-    );
-  }
-
-  return {
-    async read(jobId) {
-      const hash = await redis.hgetall(keys.deliveryRecord(jobId));
-      const sent = new Map<number, number>();
-      for (const [field, value] of Object.entries(hash)) {
-        if (field.startsWith(PART)) sent.set(Number(field.slice(PART.length)), Number(value));
-      }
-      const record: DeliveryRecord = { sent, done: hash[F.done] === "1" };
-      if (hash[F.target] !== undefined) record.target = Number(hash[F.target]);
-      const parts = hash[F.parts];
-      if (parts !== undefined) record.parts = JSON.parse(parts) as string[];
-      if (hash[F.cursor] !== undefined) record.cursor = Number(hash[F.cursor]);
-      return record;
-    },
-    async saveParts(jobId, parts, cursor) {
-      await write(jobId, {
-        [F.parts]: JSON.stringify(parts),
-        ...(cursor === undefined ? {} : { [F.cursor]: cursor }),
-      });
-    },
-    async markPart(jobId, index, messageId) {
-      await write(jobId, { [`${PART}${index}`]: messageId });
-    },
-    async markSent(jobId, index, messageId) {
-      await write(jobId, { [`${PART}${index}`]: messageId }, { count: "sent" });
-    },
-    async setTarget(jobId, chatId) {
-      await write(jobId, { [F.target]: chatId });
-    },
-    async finish(jobId) {
-      await write(jobId, { [F.done]: 1 }, { drop: [F.parts] });
-    },
-    async markFlashed(chatId, articleId) {
-      const key = keys.flashed(chatId);
-      await redis.multi().sadd(key, articleId).expire(key, RECORD_TTL_SECONDS).exec();
-    },
-  };
-}
-
-/** True when `articleId` was pushed to the chat as a flash in the last few days, so a digest can leave it out. */
-export async function wasFlashed(
-  redis: Redis,
-  keys: Keys,
-  chatId: number,
-  articleId: string,
-): Promise<boolean> {
-  return (await redis.sismember(keys.flashed(chatId), articleId)) === 1;
-}
 
 export interface SendPartsDeps {
   api: Api;

@@ -18,6 +18,12 @@ import { createRedis } from "../redis/connection.ts";
 import type { Keys } from "../redis/keys.ts";
 import { createDeliveryCounters, type DeliveryCounters } from "./counters.ts";
 import {
+  createDeliveryLog,
+  type DeliveryLog,
+  type DeliveryRecord,
+  wasFlashed,
+} from "./delivery-log.ts";
+import {
   DELIVERY_QUEUE,
   type DeliveryJob,
   type DeliveryJobData,
@@ -25,14 +31,7 @@ import {
   type FlashJobData,
 } from "./queue.ts";
 import { createRateGate, type RateGate } from "./rate-gate.ts";
-import {
-  createDeliveryLog,
-  type DeliveryLog,
-  type DeliveryRecord,
-  type SendPartsResult,
-  sendParts,
-  wasFlashed,
-} from "./send-parts.ts";
+import { type SendPartsResult, sendParts } from "./send-parts.ts";
 import { classifyTelegramError } from "./telegram-errors.ts";
 
 /** Telegram's free broadcast limit is about 30 messages/s; paid broadcasts allow up to 1000. */

@@ -5,7 +5,7 @@ import type { Keys } from "../redis/keys.ts";
 /**
  * The store as one chat's digest should see it: articles already pushed to
  * that chat as flashes are left out of `since`, so a digest does not repeat
- * them (the worker records them, see send-parts.ts).
+ * them (the worker records them, see delivery-log.ts).
  */
 export function withoutFlashed(
   store: ArticleStore,

@@ -8,6 +8,7 @@ import type { BotContext } from "../../src/bot/context.ts";
 import { createI18n } from "../../src/bot/i18n.ts";
 import type { Chat, ChatKind } from "../../src/chats/chat.ts";
 import { type ChatStore, createChatStore } from "../../src/chats/chat-store.ts";
+import { wasFlashed } from "../../src/delivery/delivery-log.ts";
 import {
   createDeliveryQueue,
   type DeliveryQueue,
@@ -16,7 +17,6 @@ import {
   enqueueFlash,
 } from "../../src/delivery/queue.ts";
 import { createRateGate } from "../../src/delivery/rate-gate.ts";
-import { wasFlashed } from "../../src/delivery/send-parts.ts";
 import { createDeliveryWorker, type DeliveryWorkerOptions } from "../../src/delivery/worker.ts";
 import { type ComposedDigest, composeDigest } from "../../src/digest/compose.ts";
 import type { Translate } from "../../src/digest/labels.ts";
