@@ -67,9 +67,14 @@ export async function createApp(config: Config, logger = createLogger(config)): 
       logger.info({ dataDir: config.dataDir }, "started embedded redis-server");
     }
     const serverUrl = redisUrl;
-    const redis = createRedis(redisUrl);
+    // The stores' connection: auto-pipelining sends the commands of everything
+    // running at once (updates, delivery jobs) in one write. BullMQ's queues
+    // and workers must not share it, so they get a plain one.
+    const redis = createRedis(redisUrl, { enableAutoPipelining: true });
+    const queueRedis = createRedis(redisUrl);
     stack.push(async () => {
-      await redis.quit().catch(() => redis.disconnect());
+      for (const client of [redis, queueRedis])
+        await client.quit().catch(() => client.disconnect());
     });
     await redis.ping();
 
@@ -83,7 +88,7 @@ export async function createApp(config: Config, logger = createLogger(config)): 
       defaults: { lang: config.defaultLanguage, tz: config.defaultTimezone },
       topicIds,
     });
-    const queue = createDeliveryQueue({ connection: redis, keys });
+    const queue = createDeliveryQueue({ connection: queueRedis, keys });
     stack.push(() => queue.close());
     const flash = createFlashHook({ redis, keys, chats, queue, logger });
     const onArticleStored = async (article: Article, created: boolean) => {
@@ -115,7 +120,7 @@ export async function createApp(config: Config, logger = createLogger(config)): 
 
     const feeds = config.feedsEnabled
       ? createFeedPoller({
-          connection: redis,
+          connection: queueRedis,
           keys,
           sources,
           articles,

@@ -22,12 +22,22 @@ export interface DeliveryLog {
   read(jobId: string): Promise<DeliveryRecord>;
   saveParts(jobId: string, parts: string[], cursor?: number): Promise<void>;
   markPart(jobId: string, index: number, messageId: number): Promise<void>;
-  /** markPart for a part Telegram accepted, counted as "sent" in the same transaction. */
-  markSent(jobId: string, index: number, messageId: number): Promise<void>;
+  /**
+   * markPart for a part Telegram accepted, counted as "sent" in the same
+   * transaction; with `finish`, also what finish() does (for the last part).
+   */
+  markSent(
+    jobId: string,
+    index: number,
+    messageId: number,
+    options?: { finish?: boolean },
+  ): Promise<void>;
   setTarget(jobId: string, chatId: number): Promise<void>;
   /** Marks the job finished and drops the stored text, keeping only the small index. */
   finish(jobId: string): Promise<void>;
   markFlashed(chatId: number, articleId: string): Promise<void>;
+  /** The articles pushed to the chat as flashes in the last few days. */
+  flashedTo(chatId: number): Promise<string[]>;
 }
 
 const F = { parts: "parts", cursor: "cursor", target: "to", done: "done" } as const;
@@ -103,8 +113,13 @@ export function createDeliveryLog(redis: Redis, keys: Keys): DeliveryLog {
     async markPart(jobId, index, messageId) {
       await write(jobId, { [`${PART}${index}`]: messageId });
     },
-    async markSent(jobId, index, messageId) {
-      await write(jobId, { [`${PART}${index}`]: messageId }, { count: "sent" });
+    async markSent(jobId, index, messageId, options = {}) {
+      const part = { [`${PART}${index}`]: messageId };
+      await write(
+        jobId,
+        options.finish ? { ...part, [F.done]: 1 } : part,
+        options.finish ? { count: "sent", drop: [F.parts] } : { count: "sent" },
+      );
     },
     async setTarget(jobId, chatId) {
       await write(jobId, { [F.target]: chatId });
@@ -115,6 +130,9 @@ export function createDeliveryLog(redis: Redis, keys: Keys): DeliveryLog {
     async markFlashed(chatId, articleId) {
       const key = keys.flashed(chatId);
       await redis.multi().sadd(key, articleId).expire(key, RECORD_TTL_SECONDS).exec();
+    },
+    flashedTo(chatId) {
+      return redis.smembers(keys.flashed(chatId));
     },
   };
 }

@@ -1,10 +1,8 @@
-import type { Redis } from "ioredis";
 import type { ArticleStore } from "../articles/article-store.ts";
 import type { Topic } from "../articles/topics.ts";
 import type { Chat } from "../chats/chat.ts";
 import { type ComposedDigest, composeDigest } from "../digest/compose.ts";
 import type { Translate } from "../digest/labels.ts";
-import type { Keys } from "../redis/keys.ts";
 
 /** How long a composed digest is handed to other chats that would get the same one. */
 export const COMPOSE_REUSE_MS = 3000;
@@ -12,8 +10,6 @@ const MAX_ENTRIES = 1000;
 
 export interface DigestComposerOptions {
   articles: ArticleStore;
-  redis: Redis;
-  keys: Keys;
   topics: Topic[];
   translate: Translate;
   /** default COMPOSE_REUSE_MS */
@@ -22,7 +18,8 @@ export interface DigestComposerOptions {
 
 export type ComposeForChat = (
   chat: Chat,
-  options: { now: number },
+  /** `flashed`: the articles the chat already got as flashes, left out */
+  options: { now: number; flashed: string[] },
 ) => Promise<ComposedDigest | undefined>;
 
 interface Entry {
@@ -40,7 +37,7 @@ interface Entry {
  * that came out empty is not kept.
  */
 export function createDigestComposer(options: DigestComposerOptions): ComposeForChat {
-  const { articles, redis, keys, topics, translate } = options;
+  const { articles, topics, translate } = options;
   const reuseMs = options.reuseMs ?? COMPOSE_REUSE_MS;
   const memo = new Map<string, Entry>();
 
@@ -55,8 +52,7 @@ export function createDigestComposer(options: DigestComposerOptions): ComposeFor
     return now >= entry.at && now - entry.at < reuseMs;
   }
 
-  return async (chat, { now }) => {
-    const flashed = await redis.smembers(keys.flashed(chat.id));
+  return async (chat, { now, flashed }) => {
     const key = JSON.stringify([
       chat.topics,
       chat.lang,
@@ -65,7 +61,7 @@ export function createDigestComposer(options: DigestComposerOptions): ComposeFor
       chat.maxItems,
       chat.cursor,
       chat.lastDeliveryAt ?? null,
-      flashed.sort(),
+      [...flashed].sort(),
     ]);
     const known = memo.get(key);
     if (known && fresh(known, now)) return known.digest;

@@ -29,6 +29,18 @@ export interface SendPartsInput {
   /** disable_notification, e.g. in the chat's quiet hours */
   silent: boolean;
   signal?: AbortSignal;
+  /**
+   * What must happen once every part is sent or skipped (a digest's cursor,
+   * a flash's mark), given where the parts went. It is started together with
+   * the record's finishing write, so both reach Redis in one round trip.
+   */
+  onDelivered?(chatId: number): Promise<unknown>;
+  /**
+   * Stores newly composed parts so a retry sends the same text. It is started
+   * with the first slot's reservation, so both reach Redis in one round trip
+   * and the copy is kept before anything is sent.
+   */
+  saveParts?(): Promise<unknown>;
 }
 
 export type SendPartsResult =
@@ -41,12 +53,14 @@ export type SendPartsResult =
 
 /**
  * Sends the parts not yet recorded as sent, in order, each through the rate
- * gate, recording each one as soon as Telegram accepts it. Follows a group's
- * move to its supergroup (the rest go to the new id, the chat store is
- * migrated), skips a part Telegram refuses as malformed (logged as a render
- * bug), and marks a chat blocked or left when it can no longer receive.
- * Throws the classified TelegramDeliveryError for rate limits, transient and
- * unknown failures: the caller retries, and recorded parts are not resent.
+ * gate, recording each one as soon as Telegram accepts it, and finishes the
+ * job's record when the chat has them all (or can no longer receive). Follows
+ * a group's move to its supergroup (the rest go to the new id, the chat store
+ * is migrated), skips a part Telegram refuses as malformed (logged as a
+ * render bug), and marks a chat blocked or left when it can no longer
+ * receive. Throws the classified TelegramDeliveryError for rate limits,
+ * transient and unknown failures: the caller retries, and recorded parts are
+ * not resent.
  */
 export async function sendParts(
   deps: SendPartsDeps,
@@ -55,16 +69,21 @@ export async function sendParts(
   const { api, gate, log, chats, counters, logger } = deps;
   const { jobId, chat, parts, record } = input;
   const group = chat.kind !== "private";
+  const delivered = async (chatId: number) => input.onDelivered?.(chatId);
   let chatId = record.target ?? chat.id;
   let sent = 0;
   let skipped = 0;
   let migrations = 0;
+  let finished = false;
+  let saving = input.saveParts?.();
 
   for (let index = 0; index < parts.length; index++) {
     if (record.sent.has(index)) continue;
     const text = parts[index] as string;
+    const last = index === parts.length - 1;
     for (;;) {
-      const taken = await gate.take(chatId, group, input.signal);
+      const [taken] = await Promise.all([gate.take(chatId, group, input.signal), saving]);
+      saving = undefined;
       if ("deferMs" in taken) return { status: "deferred", chatId, deferMs: taken.deferMs };
       let messageId: number;
       try {
@@ -78,6 +97,9 @@ export async function sendParts(
         messageId = message.message_id;
       } catch (err) {
         const failure = classifyTelegramError(err);
+        // Stop every other send before this one's slot is handed back.
+        if (failure.kind === "rate-limited") await gate.pause((failure.retryAfterSec ?? 1) * 1000);
+        await gate.release(taken.ticket);
         const context = { chatId, jobId, part: index, code: failure.code, kind: failure.kind };
         if (failure.kind === "migrated" && failure.newChatId !== undefined) {
           if (++migrations > MAX_MIGRATIONS) throw failure;
@@ -92,6 +114,7 @@ export async function sendParts(
           const status = failure.kind === "blocked" ? "blocked" : "left";
           await chats.setStatus(chatId, status);
           await counters.increment(status);
+          await log.finish(jobId);
           logger.info({ ...context, reason: failure.message }, `chat ${status}, delivery stopped`);
           return { status: "stopped", chatId, reason: failure.kind };
         }
@@ -105,16 +128,19 @@ export async function sendParts(
           skipped += 1;
           break;
         }
-        // Stop every other send before this one's slot is handed back.
-        if (failure.kind === "rate-limited") await gate.pause((failure.retryAfterSec ?? 1) * 1000);
         throw failure;
-      } finally {
-        await gate.release(taken.ticket);
       }
-      await log.markSent(jobId, index, messageId);
+      // the slot, the record (finished with the last part) and what follows delivery, in one go
+      await Promise.all([
+        gate.release(taken.ticket),
+        log.markSent(jobId, index, messageId, { finish: last }),
+        last ? delivered(chatId) : undefined,
+      ]);
+      finished = last;
       sent += 1;
       break;
     }
   }
+  if (!finished) await Promise.all([log.finish(jobId), delivered(chatId)]);
   return { status: "delivered", chatId, sent, skipped };
 }

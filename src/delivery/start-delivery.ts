@@ -47,10 +47,11 @@ export function startDelivery(options: DeliveryRoleOptions): RunningDelivery {
   const worker = options.worker
     ? createDeliveryWorker({
         redisUrl: options.redisUrl,
+        redis,
         keys,
         api: options.api,
         chats: options.chats,
-        compose: createDigestComposer({ articles, redis, keys, topics, translate }),
+        compose: createDigestComposer({ articles, topics, translate }),
         articles,
         topics,
         translate,

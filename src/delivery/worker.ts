@@ -17,12 +17,7 @@ import type { Logger } from "../logger.ts";
 import { createRedis } from "../redis/connection.ts";
 import type { Keys } from "../redis/keys.ts";
 import { createDeliveryCounters, type DeliveryCounters } from "./counters.ts";
-import {
-  createDeliveryLog,
-  type DeliveryLog,
-  type DeliveryRecord,
-  wasFlashed,
-} from "./delivery-log.ts";
+import { createDeliveryLog, type DeliveryLog, type DeliveryRecord } from "./delivery-log.ts";
 import {
   DELIVERY_QUEUE,
   type DeliveryJob,
@@ -31,12 +26,9 @@ import {
   type FlashJobData,
 } from "./queue.ts";
 import { createRateGate, type RateGate } from "./rate-gate.ts";
-import { type SendPartsResult, sendParts } from "./send-parts.ts";
+import { type SendPartsInput, type SendPartsResult, sendParts } from "./send-parts.ts";
 import { classifyTelegramError } from "./telegram-errors.ts";
 
-/** Telegram's free broadcast limit is about 30 messages/s; paid broadcasts allow up to 1000. */
-const FREE_RATE_MAX = 30;
-const PAID_RATE_MAX = 1000;
 /**
  * A killed worker's jobs are retaken after at most about lockDuration +
  * stalledInterval; live workers renew their locks every lockDuration / 2.
@@ -50,19 +42,34 @@ const LOCK_MS = 10_000;
 const JOB_LIMIT_PER_SECOND = 10_000;
 
 export interface DeliveryWorkerOptions {
-  /** the worker opens its own connection, as BullMQ workers need (maxRetriesPerRequest: null) */
+  /** BullMQ's worker opens its own connection from it (maxRetriesPerRequest: null) */
   redisUrl: string;
+  /**
+   * The rate gate, job records and counters; best with auto-pipelining and
+   * shared with the chat store, so a job's reads and writes go out together.
+   * Not closed by the worker.
+   */
+  redis: Redis;
   keys: Keys;
   api: Api;
   chats: ChatStore;
-  /** the chat's digest at send time, or undefined when nothing is new (app.ts wires composeDigest) */
-  compose(chat: Chat, options: { now: number }): Promise<ComposedDigest | undefined>;
+  /**
+   * The chat's digest at send time without the articles it got as flashes,
+   * or undefined when nothing is new (start-delivery.ts wires digest-composer.ts).
+   */
+  compose(
+    chat: Chat,
+    options: { now: number; flashed: string[] },
+  ): Promise<ComposedDigest | undefined>;
   /** what flashes are rendered from */
   articles: Pick<ArticleStore, "get">;
   topics: Topic[];
   translate: Translate;
   logger: Logger;
-  /** messages per second over every worker process (default 25; at most 30, or 1000 with paidBroadcast) */
+  /**
+   * messages per second over every worker process (default 25); config.ts
+   * keeps it within Telegram's limits (30, or 1000 with paid broadcasts)
+   */
   broadcastRate?: number;
   /** send with allow_paid_broadcast, allowing broadcastRate up to 1000 */
   paidBroadcast?: boolean;
@@ -100,21 +107,14 @@ export type DeliveryOutcome =
 export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const paid = options.paidBroadcast ?? false;
   const rate = options.broadcastRate ?? 25;
-  const rateMax = paid ? PAID_RATE_MAX : FREE_RATE_MAX;
-  if (!(rate > 0 && rate <= rateMax)) {
-    throw new RangeError(
-      `broadcastRate must be above 0 and at most ${rateMax}${paid ? "" : " without paid broadcasts"}`,
-    );
-  }
+  if (!(rate > 0)) throw new RangeError("broadcastRate must be above 0");
   const { keys, logger } = options;
   const now = options.now ?? Date.now;
+  // BullMQ's own connection; it must not be auto-pipelined
   const redis = createRedis(options.redisUrl);
-  // Gate, log and counters: many jobs at once send small commands, which auto-pipelining
-  // writes together. BullMQ keeps a plain connection of its own.
-  const commands = createRedis(options.redisUrl, { enableAutoPipelining: true });
-  const counters = createDeliveryCounters(commands, keys);
-  const log = createDeliveryLog(commands, keys);
-  const gate = createRateGate(commands, keys, {
+  const counters = createDeliveryCounters(options.redis, keys);
+  const log = createDeliveryLog(options.redis, keys);
+  const gate = createRateGate(options.redis, keys, {
     perSecond: rate,
     ...(options.maxWaitMs === undefined ? {} : { maxWaitMs: options.maxWaitMs }),
   });
@@ -126,7 +126,6 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
 
   const processor = createProcessor({
     ...options,
-    redis: commands,
     now,
     counters,
     log,
@@ -164,9 +163,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       await worker.close(true);
     }
     await limits.close();
-    await Promise.all(
-      [redis, commands].map((client) => client.quit().catch(() => client.disconnect())),
-    );
+    await redis.quit().catch(() => redis.disconnect());
   }
 
   return {
@@ -180,7 +177,6 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
 }
 
 interface ProcessorDeps extends DeliveryWorkerOptions {
-  redis: Redis;
   now: () => number;
   counters: DeliveryCounters;
   log: DeliveryLog;
@@ -193,22 +189,24 @@ interface ProcessorDeps extends DeliveryWorkerOptions {
 function createProcessor(deps: ProcessorDeps) {
   const { log, counters, logger, signal } = deps;
 
-  /** The job's record and its chat (where the parts go now), when that chat is active; read together. */
-  async function start(
-    jobId: string,
-    data: DeliveryJobData,
-  ): Promise<{ record: DeliveryRecord; chat: Chat | undefined }> {
-    const [record, first] = await Promise.all([log.read(jobId), deps.chats.get(data.chatId)]);
+  /**
+   * The job's record, its chat (where the parts go now) when that chat is
+   * active, and the articles that chat got as flashes, read together.
+   */
+  async function start(jobId: string, data: DeliveryJobData): Promise<JobStart> {
+    const read = (chatId: number) => Promise.all([deps.chats.get(chatId), log.flashedTo(chatId)]);
+    const [record, [first, flashed]] = await Promise.all([log.read(jobId), read(data.chatId)]);
     const to = record.target ?? data.chatId;
-    const chat = to === data.chatId ? first : await deps.chats.get(to);
-    return { record, chat: chat?.status === "active" ? chat : undefined };
+    const [chat, flashedThere] = to === data.chatId ? [first, flashed] : await read(to);
+    return { record, chat: chat?.status === "active" ? chat : undefined, flashed: flashedThere };
   }
 
-  async function send(
+  function send(
     job: DeliveryJob,
     chat: Chat,
     parts: string[],
     record: DeliveryRecord,
+    after: Pick<SendPartsInput, "onDelivered" | "saveParts">,
   ): Promise<SendPartsResult> {
     return sendParts(deps, {
       jobId: job.id as string,
@@ -217,6 +215,7 @@ function createProcessor(deps: ProcessorDeps) {
       record,
       silent: isQuietAt(chat, deps.now()),
       signal,
+      ...after,
     });
   }
 
@@ -225,45 +224,49 @@ function createProcessor(deps: ProcessorDeps) {
     data: DigestJobData,
   ): Promise<DeliveryOutcome | Deferred> {
     const jobId = job.id as string;
-    const { record, chat } = await start(jobId, data);
+    const { record, chat, flashed } = await start(jobId, data);
     if (record.done) return { outcome: "skipped", reason: "already delivered" };
     if (!chat) return { outcome: "skipped", reason: "chat not active" };
     let parts = record.parts;
     let cursor = record.cursor;
+    let saveParts: (() => Promise<void>) | undefined;
     if (parts === undefined || cursor === undefined) {
-      const composed = await deps.compose(chat, { now: deps.now() });
+      const composed = await deps.compose(chat, { now: deps.now(), flashed });
       if (!composed || composed.parts.length === 0) {
         return { outcome: "skipped", reason: "nothing new" };
       }
       ({ parts, cursor } = composed);
-      await log.saveParts(jobId, parts, cursor);
+      saveParts = () => log.saveParts(jobId, composed.parts, composed.cursor);
     }
-    const result = await send(job, chat, parts, record);
-    if (result.status === "delivered") {
-      await deps.chats.setCursor(result.chatId, cursor, deps.now());
-    }
-    if (result.status !== "deferred") await log.finish(jobId);
+    const delivered = cursor;
+    const result = await send(job, chat, parts, record, {
+      saveParts,
+      onDelivered: (chatId) => deps.chats.setCursor(chatId, delivered, deps.now()),
+    });
     return outcomeOf(result);
   }
 
   async function flash(job: DeliveryJob, data: FlashJobData): Promise<DeliveryOutcome | Deferred> {
     const jobId = job.id as string;
-    const { record, chat } = await start(jobId, data);
+    const { record, chat, flashed } = await start(jobId, data);
     if (record.done) return { outcome: "skipped", reason: "already delivered" };
     if (!chat?.flash) return { outcome: "skipped", reason: "chat takes no flashes" };
     let parts = record.parts;
+    let saveParts: (() => Promise<void>) | undefined;
     if (parts === undefined) {
-      if (await wasFlashed(deps.redis, deps.keys, chat.id, data.articleId)) {
+      if (flashed.includes(data.articleId)) {
         return { outcome: "skipped", reason: "already flashed" };
       }
       const article = await deps.articles.get(data.articleId);
       if (!article) return { outcome: "skipped", reason: "article not found" };
-      parts = renderFlash(chat, article, deps);
-      await log.saveParts(jobId, parts);
+      const rendered = renderFlash(chat, article, deps);
+      parts = rendered;
+      saveParts = () => log.saveParts(jobId, rendered);
     }
-    const result = await send(job, chat, parts, record);
-    if (result.status === "delivered") await log.markFlashed(result.chatId, data.articleId);
-    if (result.status !== "deferred") await log.finish(jobId);
+    const result = await send(job, chat, parts, record, {
+      saveParts,
+      onDelivered: (chatId) => log.markFlashed(chatId, data.articleId),
+    });
     return outcomeOf(result);
   }
 
@@ -303,6 +306,12 @@ function createProcessor(deps: ProcessorDeps) {
       throw failure;
     }
   };
+}
+
+interface JobStart {
+  record: DeliveryRecord;
+  chat: Chat | undefined;
+  flashed: string[];
 }
 
 /** A job that must wait for the rate gate longer than it should hold a worker slot. */

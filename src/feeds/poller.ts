@@ -21,7 +21,7 @@ export type FeedPollerOptions = Omit<PollSourceDeps, "redis"> & {
   concurrency?: number;
 } & (
     | {
-        /** shared with the stores; the worker opens its own blocking connection from it; not closed by stop() */
+        /** not auto-pipelined (BullMQ duplicates it for blocking commands); not closed by stop() */
         connection: Redis;
       }
     | {

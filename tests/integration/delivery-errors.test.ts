@@ -59,6 +59,7 @@ async function setup(options: { retryDelayMs?: number; broadcastRate?: number } 
   });
   const delivery = createDeliveryWorker({
     redisUrl: url,
+    redis,
     keys,
     api: new Api(fake.token, { apiRoot: fake.apiRoot }),
     chats,
