@@ -26,6 +26,7 @@ import { createLogger, type Logger } from "./logger.ts";
 import { createRedis } from "./redis/connection.ts";
 import { type EmbeddedRedis, startEmbeddedRedis } from "./redis/embedded.ts";
 import { createKeys, type Keys } from "./redis/keys.ts";
+import { telegramClientOptions } from "./telegram/http-client.ts";
 
 export interface App {
   config: Config;
@@ -172,7 +173,7 @@ export async function createApp(config: Config, logger = createLogger(config)): 
             redis,
             keys,
             queue,
-            api: new Api(config.botToken, { apiRoot: config.telegramApiRoot }),
+            api: new Api(config.botToken, telegramClientOptions(config.telegramApiRoot)),
             chats,
             articles,
             topics,

@@ -2,6 +2,7 @@ import { conversations } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
+import { telegramClientOptions } from "../telegram/http-client.ts";
 import type { BotContext, BotDeps } from "./context.ts";
 import { createPostConversation } from "./conversations/post.ts";
 import { conversationOptions } from "./conversations/storage.ts";
@@ -47,7 +48,7 @@ function chatKey(ctx: BotContext): string | undefined {
  */
 export function createBot(deps: BotDeps, options: BotOptions): Bot<BotContext> {
   const bot = new Bot<BotContext>(options.token, {
-    client: { apiRoot: options.apiRoot },
+    client: telegramClientOptions(options.apiRoot),
     botInfo: options.botInfo,
   });
   const i18n = createI18n<BotContext>(deps.defaultLanguage);
