@@ -360,7 +360,10 @@ export class FakeTelegram {
     this.calls.push(call);
 
     const aborted = new AbortController();
-    res.on("close", () => aborted.abort());
+    // only a client that went away aborts (an abort builds a DOMException, costly per request)
+    res.on("close", () => {
+      if (!res.writableFinished) aborted.abort();
+    });
     const signal = AbortSignal.any([aborted.signal, this.closing.signal]);
     try {
       call.params = await readParams(req, url);
