@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import type { Keys } from "../redis/keys.ts";
+import { SendWindow } from "./send-window.ts";
 
 /** Telegram: about one message per second to one chat. */
 export const CHAT_GAP_MS = 1000;
@@ -11,19 +12,34 @@ const GROUP_WINDOW_MS = 60_000;
 /** Added to the per-chat gap and group window, for timer rounding and network jitter. */
 const MARGIN_MS = 25;
 /**
- * A slot this late (a stalled event loop, a slow Redis reply) is given up and
- * a new one taken, so sends that were due during a stall do not all go at
- * once; after MAX_STALE such retries the message goes anyway.
- */
-const LATE_MS = 100;
-/**
  * Slots are granted at this share of `perSecond`: a send reaches Telegram some
  * milliseconds after its slot, by a varying amount, and without headroom two
  * sends a second apart on the schedule can land inside one sliding second.
  * 3% leaves 30 ms of such jitter per second.
  */
 export const RATE_HEADROOM = 0.97;
+/**
+ * A slot this late (a long stall) is given up and a new one taken, so sends
+ * that were due during the stall spread out again instead of going at once;
+ * after MAX_STALE such retries the message goes anyway. Shorter lateness is
+ * left to the send window below.
+ */
+const LATE_MS = 100;
 const MAX_STALE = 3;
+/**
+ * Whatever the lateness, one process starts at most this share of
+ * `perSecond` sends in any sliding second (send-window.ts): sends that leave
+ * late (a busy event loop) cannot crowd a second beyond the rate, and the
+ * rest of Telegram's limit is left for network jitter.
+ */
+const WINDOW_SHARE = 0.97;
+/**
+ * Every reservation also tells whether sending is paused (a 429). A send
+ * whose process heard "not paused" this recently goes without asking again;
+ * one that slept longer (low rates, long waits) asks once more first, so a
+ * pause set meanwhile by another process stops it.
+ */
+const PAUSE_FRESH_MS = 5;
 
 export interface RateGateOptions {
   /** messages per second over every chat and process */
@@ -62,16 +78,17 @@ export interface RateGate {
 
 /**
  * Reserves the next send slot, atomically for every process, on the Redis
- * clock. Returns {1, wait ms, member} when reserved; {0, wait ms} when a pause
- * or the chat's own limits mean trying again later. The global limit is a
- * virtual schedule (one slot every 1000/perSecond ms); a chat that must wait
- * takes no global slot, so one slow group never delays the others.
+ * clock. Returns {1, wait ms, member} when reserved; {0, wait ms} when the
+ * chat's own limits mean trying again later; {2, ms} while sending is paused.
+ * The global limit is a virtual schedule (one slot every 1000/perSecond ms);
+ * a chat that must wait takes no global slot, so one slow group never delays
+ * the others.
  */
 const RESERVE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local paused = redis.call('PTTL', KEYS[4])
-if paused > 0 then return {0, paused} end
+if paused > 0 then return {2, paused} end
 local interval = tonumber(ARGV[1])
 local gap = tonumber(ARGV[2])
 local groupMax = tonumber(ARGV[3])
@@ -151,8 +168,25 @@ export function createRateGate(redis: Redis, keys: Keys, options: RateGateOption
     redis.defineCommand("ratePause", { numberOfKeys: 1, lua: PAUSE });
   }
 
+  const sent = new SendWindow(Math.max(1, Math.floor(options.perSecond * WINDOW_SHARE)));
+  /** performance.now() until which this process knows sending is paused, and when it last heard it was not */
+  let pausedUntil = 0;
+  let heardUnpausedAt = Number.NEGATIVE_INFINITY;
+
   async function pausedFor(): Promise<number> {
-    return Math.max(0, await redis.pttl(keys.ratePause()));
+    const asked = performance.now();
+    const left = Math.max(0, await redis.pttl(keys.ratePause()));
+    if (left > 0) pausedUntil = Math.max(pausedUntil, asked + left);
+    else heardUnpausedAt = asked;
+    return left;
+  }
+
+  /** Whether a send may go now as far as pauses go, asking Redis only when what this process heard is stale. */
+  async function unpaused(): Promise<boolean> {
+    const now = performance.now();
+    if (pausedUntil > now) return false;
+    if (now - heardUnpausedAt <= PAUSE_FRESH_MS) return true;
+    return (await pausedFor()) === 0;
   }
 
   return {
@@ -160,8 +194,14 @@ export function createRateGate(redis: Redis, keys: Keys, options: RateGateOption
       let stale = 0;
       for (;;) {
         signal?.throwIfAborted();
+        const wait = pausedUntil - performance.now();
+        if (wait > maxWaitMs) return { deferMs: Math.ceil(wait) };
+        if (wait > 0) {
+          await sleep(Math.ceil(wait), undefined, { signal });
+          continue;
+        }
         const asked = performance.now();
-        const [ok, waitMs, member] = await client.rateReserve(
+        const [code, waitMs, member] = await client.rateReserve(
           keys.rateGlobal(),
           keys.rateChat(chatId),
           keys.rateGroup(chatId),
@@ -172,17 +212,27 @@ export function createRateGate(redis: Redis, keys: Keys, options: RateGateOption
           window,
           maxWaitMs,
         );
-        if (ok !== 1 || member === undefined) {
+        if (code === 2) {
+          pausedUntil = Math.max(pausedUntil, asked + waitMs);
+          continue;
+        }
+        heardUnpausedAt = Math.max(heardUnpausedAt, asked);
+        if (code !== 1 || member === undefined) {
           if (waitMs > maxWaitMs) return { deferMs: waitMs };
           await sleep(Math.max(1, waitMs), undefined, { signal });
           continue;
         }
-        if (waitMs > 0) {
-          await sleep(waitMs, undefined, { signal });
-          if ((await pausedFor()) > 0) continue;
-        }
-        const late = performance.now() - asked - waitMs;
+        // never before the slot: waitMs counts from Redis's clock, which this reply left after
+        const due = performance.now() + waitMs;
+        if (waitMs > 0) await sleep(waitMs, undefined, { signal });
+        if (!(await unpaused())) continue;
+        const late = performance.now() - due;
         if (late > LATE_MS && stale++ < MAX_STALE) continue;
+        for (let full = sent.waitAt(performance.now()); full > 0; ) {
+          await sleep(full, undefined, { signal });
+          full = sent.waitAt(performance.now());
+        }
+        sent.note(performance.now());
         return { ticket: { chatId, group, member } };
       }
     },
@@ -198,7 +248,9 @@ export function createRateGate(redis: Redis, keys: Keys, options: RateGateOption
     },
 
     async pause(ms) {
-      if (ms > 0) await client.ratePause(keys.ratePause(), Math.ceil(ms));
+      if (ms <= 0) return;
+      pausedUntil = Math.max(pausedUntil, performance.now() + ms);
+      await client.ratePause(keys.ratePause(), Math.ceil(ms));
     },
 
     pausedFor,
