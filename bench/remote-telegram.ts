@@ -17,27 +17,32 @@ export interface RemoteTelegram {
   apiRoot: string;
   /** Adds `count` private chats; their ids in order. */
   addPrivateChats(count: number): Promise<number[]>;
-  /** What the fake accepted and refused so far. */
-  summary(): Promise<SentSummary>;
+  /** What the fake accepted, from its `from`th accepted message on, and refused so far. */
+  summary(from?: number): Promise<SentSummary>;
   close(): Promise<void>;
 }
 
 export interface SentSummary {
-  /** messages accepted */
+  /** messages accepted (from the `from`th on) */
   sent: number;
   /** distinct chats that got a message */
   chats: number;
-  /** the first accepted message's text as sent (HTML) */
-  firstHtml: string;
+  /** the last accepted message's text as sent (HTML) */
+  lastHtml: string;
   /** performance.now() in the fake's process at the first and last accepted message */
   firstAt: number;
   lastAt: number;
-  /** sends refused with 429, and when the first was (the fake's clock) */
+  /** every send refused with 429 so far, and when the first was (the fake's clock) */
   refused: number;
   firstRefusedAt: number | undefined;
+  /** CPU time the fake's process has used so far, in microseconds */
+  cpuMicros: number;
 }
 
-type Question = { op: "addPrivateChats"; count: number } | { op: "summary" } | { op: "close" };
+type Question =
+  | { op: "addPrivateChats"; count: number }
+  | { op: "summary"; from: number }
+  | { op: "close" };
 type Request = Question & { id: number };
 type Reply = { id: number; value: unknown };
 type Ready = { ready: { token: string; apiRoot: string } };
@@ -73,7 +78,7 @@ export async function startRemoteTelegram(limits?: RateLimits): Promise<RemoteTe
   return {
     ...first.ready,
     addPrivateChats: (count) => ask<number[]>({ op: "addPrivateChats", count }),
-    summary: () => ask<SentSummary>({ op: "summary" }),
+    summary: (from = 0) => ask<SentSummary>({ op: "summary", from }),
     async close() {
       await ask({ op: "close" });
       await exited(child);
@@ -85,18 +90,24 @@ function exited(child: ChildProcess): Promise<unknown> {
   return child.exitCode === null ? once(child, "exit") : Promise.resolve();
 }
 
-function summarise(fake: FakeTelegram): SentSummary {
-  const sent = fake.sent();
+function summarise(fake: FakeTelegram, from: number): SentSummary {
+  const sent = fake.sent().slice(from);
   const refused = fake.violations;
   return {
     sent: sent.length,
     chats: new Set(sent.map((m) => m.chat_id)).size,
-    firstHtml: sent[0]?.html ?? "",
+    lastHtml: sent.at(-1)?.html ?? "",
     firstAt: sent[0]?.receivedAt ?? 0,
     lastAt: sent.at(-1)?.receivedAt ?? 0,
     refused: refused.length,
     firstRefusedAt: refused[0]?.at,
+    cpuMicros: cpuMicros(),
   };
+}
+
+function cpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
 }
 
 async function serve(): Promise<void> {
@@ -111,7 +122,7 @@ async function serve(): Promise<void> {
       const ids = Array.from({ length: request.count }, () => fake.addChat({ type: "private" }).id);
       send({ id: request.id, value: ids });
     } else if (request.op === "summary") {
-      send({ id: request.id, value: summarise(fake) });
+      send({ id: request.id, value: summarise(fake, request.from) });
     } else {
       await fake.close();
       send({ id: request.id, value: null });
