@@ -23,6 +23,9 @@ export type DeliveryJobData = DigestJobData | FlashJobData;
 export type DeliveryQueue = Queue<DeliveryJobData, unknown, DeliveryJobData["kind"]>;
 export type DeliveryJob = Job<DeliveryJobData, unknown, DeliveryJobData["kind"]>;
 
+/** Completed jobs kept (the newest); see createDeliveryQueue. */
+export const COMPLETED_KEPT = 1000;
+
 /** Retries of transient failures: 8 attempts, waits doubling from `retryDelayMs` (1 s, 2 s, ... 128 s). */
 export const DELIVERY_ATTEMPTS = 8;
 
@@ -45,14 +48,18 @@ export interface DeliveryQueueOptions {
 
 /**
  * The "delivery" queue, its keys under our Redis prefix, with the retry
- * policy every delivery job gets. Finished jobs are kept a day so their ids
- * still deduplicate a slot enqueued twice.
+ * policy every delivery job gets. Only the last COMPLETED_KEPT completed
+ * jobs are kept, for a look at what was just sent: a day of them would be
+ * about 1 KB for each chat and slot (200 MB a day for 100,000 chats with two
+ * digests), and a slot enqueued again after its job is gone sends nothing,
+ * since the job's delivery record (delivery-log.ts, kept three days) says it
+ * is done. Failed jobs are kept a week, to be looked into.
  */
 export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueue {
   const defaultJobOptions: JobsOptions = {
     attempts: DELIVERY_ATTEMPTS,
     backoff: { type: "exponential", delay: options.retryDelayMs ?? 1000 },
-    removeOnComplete: { age: 24 * 3600, count: 100_000 },
+    removeOnComplete: { count: COMPLETED_KEPT },
     removeOnFail: { age: 7 * 24 * 3600 },
   };
   return new Queue<DeliveryJobData, unknown, DeliveryJobData["kind"]>(DELIVERY_QUEUE, {
