@@ -1,6 +1,9 @@
+import { Queue, Worker } from "bullmq";
 import { Api } from "grammy";
+import { createRedis } from "../src/redis/connection.ts";
 import { telegramClientOptions } from "../src/telegram/http-client.ts";
 import {
+  type BroadcastWorld,
   broadcastWorld,
   type Deployment,
   dropDeployment,
@@ -43,6 +46,49 @@ async function bareLoop(api: Api, chatIds: number[], text: string): Promise<numb
 }
 
 /**
+ * Messages/s of a BullMQ worker (CONCURRENCY jobs at once) whose jobs only
+ * call sendMessage: what the queue and the HTTP client cost by themselves,
+ * for comparison, with none of what our jobs do to never lose or repeat a
+ * part. Its jobs are enqueued beforehand, as ours are.
+ */
+async function queueOnlyLoop(world: BroadcastWorld, chatIds: number[], text: string) {
+  const prefix = `benchq${Math.random().toString(36).slice(2, 8)}`;
+  const queue = new Queue<{ chatId: number }>("send", { connection: world.redis, prefix });
+  const connection = createRedis(world.url);
+  try {
+    await queue.addBulk(
+      chatIds.map((chatId) => ({
+        name: "send",
+        data: { chatId },
+        opts: { jobId: `send_${chatId}`, removeOnComplete: { count: 1000 } },
+      })),
+    );
+    let done = 0;
+    const started = performance.now();
+    const worker = new Worker<{ chatId: number }>(
+      "send",
+      async (job) => {
+        await world.api.sendMessage(job.data.chatId, text, { parse_mode: "HTML" });
+      },
+      { connection, prefix, concurrency: CONCURRENCY },
+    );
+    await new Promise<void>((resolve, reject) => {
+      worker.on("completed", () => {
+        if (++done === chatIds.length) resolve();
+      });
+      worker.on("failed", (_job, err) => reject(err));
+    });
+    const perSecond = chatIds.length / ((performance.now() - started) / 1000);
+    await worker.close();
+    return perSecond;
+  } finally {
+    await queue.obliterate({ force: true });
+    await queue.close();
+    connection.disconnect();
+  }
+}
+
+/**
  * One digest to 10,000 chats through our worker (jobs enqueued by our
  * scheduler beforehand), against a bare grammY sendMessage loop sending the
  * same text to the same chats at the same concurrency, both through the fake
@@ -78,9 +124,10 @@ export const fanout: Bench = {
         d.chatIds,
         text,
       );
+      const queueOnly = await queueOnlyLoop(world, d.chatIds, text);
       const cpu = (after.cpuMicros - before.cpuMicros) / CHATS;
       process.stderr.write(
-        `fanout: ours ${ours.toFixed(0)} msg/s (${CONCURRENCY} jobs at once; the fake Telegram used ${cpu.toFixed(0)} µs of CPU a message); bare grammY loop ${base.toFixed(0)} msg/s, ${sameClient.toFixed(0)} msg/s with our HTTP client\n`,
+        `fanout: ours ${ours.toFixed(0)} msg/s (${CONCURRENCY} jobs at once; the fake Telegram used ${cpu.toFixed(0)} µs of CPU a message); bare grammY loop ${base.toFixed(0)} msg/s, ${sameClient.toFixed(0)} msg/s with our HTTP client; a BullMQ worker that only sends ${queueOnly.toFixed(0)} msg/s\n`,
       );
       return result(fanout.name, ours, "messages/s", base);
     } finally {
