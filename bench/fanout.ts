@@ -45,6 +45,13 @@ async function bareLoop(api: Api, chatIds: number[], text: string): Promise<numb
   return chatIds.length / ((performance.now() - started) / 1000);
 }
 
+/** CPU time the Redis server has used, in microseconds. */
+async function redisCpuMicros(world: BroadcastWorld): Promise<number> {
+  const info = await world.redis.info("cpu");
+  const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return (seconds("used_cpu_user") + seconds("used_cpu_sys")) * 1e6;
+}
+
 /**
  * Messages/s of a BullMQ worker (CONCURRENCY jobs at once) whose jobs only
  * call sendMessage: what the queue and the HTTP client cost by themselves,
@@ -108,8 +115,12 @@ export const fanout: Bench = {
       d = await seedDeployment(world, CHATS);
       await enqueueDue(world, d);
       const before = await world.fake.summary();
+      const redisBefore = await redisCpuMicros(world);
+      const ourCpu = process.cpuUsage();
       const worker = startWorker(world, d, options);
       const seconds = await timeCompletion([worker], CHATS, 300_000);
+      const { user, system } = process.cpuUsage(ourCpu);
+      const redisCpu = (await redisCpuMicros(world)) - redisBefore;
       await worker.close();
       const ours = CHATS / seconds;
       const after = await world.fake.summary(before.sent);
@@ -125,9 +136,9 @@ export const fanout: Bench = {
         text,
       );
       const queueOnly = await queueOnlyLoop(world, d.chatIds, text);
-      const cpu = (after.cpuMicros - before.cpuMicros) / CHATS;
+      const perMessage = (micros: number) => (micros / CHATS).toFixed(0);
       process.stderr.write(
-        `fanout: ours ${ours.toFixed(0)} msg/s (${CONCURRENCY} jobs at once; the fake Telegram used ${cpu.toFixed(0)} µs of CPU a message); bare grammY loop ${base.toFixed(0)} msg/s, ${sameClient.toFixed(0)} msg/s with our HTTP client; a BullMQ worker that only sends ${queueOnly.toFixed(0)} msg/s\n`,
+        `fanout: ours ${ours.toFixed(0)} msg/s (${CONCURRENCY} jobs at once; CPU a message: ${perMessage(user + system)} µs ours, ${perMessage(redisCpu)} µs Redis, ${perMessage(after.cpuMicros - before.cpuMicros)} µs the fake Telegram); bare grammY loop ${base.toFixed(0)} msg/s, ${sameClient.toFixed(0)} msg/s with our HTTP client; a BullMQ worker that only sends ${queueOnly.toFixed(0)} msg/s\n`,
       );
       return result(fanout.name, ours, "messages/s", base);
     } finally {
