@@ -4,7 +4,11 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ChatKind } from "../../src/chats/chat.ts";
 import { createDeliveryCounters } from "../../src/delivery/counters.ts";
-import { createDeliveryQueue, type DeliveryQueue } from "../../src/delivery/queue.ts";
+import {
+  COMPLETED_KEPT,
+  createDeliveryQueue,
+  type DeliveryQueue,
+} from "../../src/delivery/queue.ts";
 import { freePort, startEmbeddedRedis } from "../../src/redis/embedded.ts";
 import { type AppProcess, startApp } from "../support/app-process.ts";
 import { type AppWorld, createAppWorld } from "../support/app-world.ts";
@@ -94,7 +98,11 @@ async function makeDue(w: World, ids: number[]): Promise<void> {
   await due.exec();
 }
 
-/** Waits until `count` jobs have finished and none is left to run; none may have failed. */
+/**
+ * Waits until `count` jobs have finished, no chat is still due and no job is
+ * left to run; none may have failed. The queue keeps only the newest
+ * COMPLETED_KEPT completed jobs, so more than that count as that many.
+ */
 async function settled(w: World, count: number, timeoutMs = 60_000): Promise<void> {
   const counts = await waitFor(
     async () => {
@@ -107,7 +115,9 @@ async function settled(w: World, count: number, timeoutMs = 60_000): Promise<voi
         "prioritized",
       );
       const left = (c.active ?? 0) + (c.wait ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0);
-      return (c.completed ?? 0) + (c.failed ?? 0) >= count && left === 0 ? c : undefined;
+      const finished = (c.completed ?? 0) + (c.failed ?? 0);
+      const due = await w.redis.zcount(w.keys.schedule(), "-inf", Date.now());
+      return finished >= Math.min(count, COMPLETED_KEPT) && left === 0 && due === 0 ? c : undefined;
     },
     { timeoutMs, intervalMs: 50, message: `${count} delivery jobs to finish` },
   );
