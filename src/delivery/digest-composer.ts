@@ -3,6 +3,7 @@ import type { Topic } from "../articles/topics.ts";
 import type { Chat } from "../chats/chat.ts";
 import { type ComposedDigest, composeDigest } from "../digest/compose.ts";
 import type { Translate } from "../digest/labels.ts";
+import { withoutArticles } from "../digest/without-flashed.ts";
 
 /** How long a composed digest is handed to other chats that would get the same one. */
 export const COMPOSE_REUSE_MS = 3000;
@@ -66,16 +67,7 @@ export function createDigestComposer(options: DigestComposerOptions): ComposeFor
     const known = memo.get(key);
     if (known && fresh(known, now)) return known.digest;
     if (memo.size >= MAX_ENTRIES) forget(now);
-    const skip = new Set(flashed);
-    const seen: ArticleStore = {
-      ...articles,
-      async since(afterMs, sinceOptions = {}) {
-        const { limit, ...unlimited } = sinceOptions;
-        const all = await articles.since(afterMs, unlimited);
-        const kept = skip.size === 0 ? all : all.filter((article) => !skip.has(article.id));
-        return limit === undefined ? kept : kept.slice(0, limit);
-      },
-    };
+    const seen = withoutArticles(articles, new Set(flashed));
     const digest = composeDigest(chat, { articles: seen, topics, translate }, { now });
     const entry: Entry = { at: now, digest };
     memo.set(key, entry);

@@ -13,15 +13,26 @@ export function withoutFlashed(
   keys: Keys,
   chatId: number,
 ): ArticleStore {
+  return withoutArticles(store, async () => new Set(await redis.smembers(keys.flashed(chatId))));
+}
+
+/**
+ * The store with the articles `skipped` names left out of `since` (and its
+ * limit applied after them), for a caller that already knows a chat's
+ * flashed articles, as the delivery worker does.
+ */
+export function withoutArticles(
+  store: ArticleStore,
+  skipped: ReadonlySet<string> | (() => Promise<ReadonlySet<string>>),
+): ArticleStore {
   return {
     ...store,
     async since(afterMs, options = {}) {
       const { limit, ...unlimited } = options;
-      const [articles, flashed] = await Promise.all([
+      const [articles, skip] = await Promise.all([
         store.since(afterMs, unlimited),
-        redis.smembers(keys.flashed(chatId)),
+        typeof skipped === "function" ? skipped() : skipped,
       ]);
-      const skip = new Set(flashed);
       const kept = skip.size === 0 ? articles : articles.filter((article) => !skip.has(article.id));
       return limit === undefined ? kept : kept.slice(0, limit);
     },
