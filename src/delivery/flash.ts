@@ -5,6 +5,7 @@ import type { Chat } from "../chats/chat.ts";
 import type { ChatStore } from "../chats/chat-store.ts";
 import type { Logger } from "../logger.ts";
 import type { Keys } from "../redis/keys.ts";
+import { wasFlashed } from "./delivery-log.ts";
 import { type DeliveryQueue, flashJobId } from "./queue.ts";
 
 const SCAN_COUNT = 1000;
@@ -14,7 +15,7 @@ export const FAN_OUT_MEMORY_SECONDS = 30 * 24 * 3600;
 export interface FlashDeps {
   redis: Redis;
   keys: Keys;
-  chats: Pick<ChatStore, "get">;
+  chats: Pick<ChatStore, "getMany">;
   queue: DeliveryQueue;
   logger?: Logger;
 }
@@ -56,15 +57,15 @@ export async function fanOutFlash(article: Article, deps: FlashDeps): Promise<Fa
       if (!seen.has(member) && /^-?\d+$/.test(member)) members.push(member);
       seen.add(member);
     }
-    const records = await Promise.all(members.map((member) => chats.get(Number(member))));
+    const records = await chats.getMany(members.map(Number));
     const taking = records.filter(
       (chat): chat is Chat => chat !== undefined && takesFlash(chat, article),
     );
     if (taking.length === 0) continue;
     const flashed = await Promise.all(
-      taking.map((chat) => redis.sismember(keys.flashed(chat.id), article.id)),
+      taking.map((chat) => wasFlashed(redis, keys, chat.id, article.id)),
     );
-    const due = taking.filter((_, i) => flashed[i] !== 1);
+    const due = taking.filter((_, i) => !flashed[i]);
     result.alreadyFlashed += taking.length - due.length;
     if (due.length === 0) continue;
     await queue.addBulk(

@@ -172,11 +172,14 @@ export function createRateGate(redis: Redis, keys: Keys, options: RateGateOption
   /** performance.now() until which this process knows sending is paused, and when it last heard it was not */
   let pausedUntil = 0;
   let heardUnpausedAt = Number.NEGATIVE_INFINITY;
+  const heardPaused = (until: number) => {
+    pausedUntil = Math.max(pausedUntil, until);
+  };
 
   async function pausedFor(): Promise<number> {
     const asked = performance.now();
     const left = Math.max(0, await redis.pttl(keys.ratePause()));
-    if (left > 0) pausedUntil = Math.max(pausedUntil, asked + left);
+    if (left > 0) heardPaused(asked + left);
     else heardUnpausedAt = asked;
     return left;
   }
@@ -213,7 +216,7 @@ export function createRateGate(redis: Redis, keys: Keys, options: RateGateOption
           maxWaitMs,
         );
         if (code === 2) {
-          pausedUntil = Math.max(pausedUntil, asked + waitMs);
+          heardPaused(asked + waitMs);
           continue;
         }
         heardUnpausedAt = Math.max(heardUnpausedAt, asked);
@@ -249,7 +252,7 @@ export function createRateGate(redis: Redis, keys: Keys, options: RateGateOption
 
     async pause(ms) {
       if (ms <= 0) return;
-      pausedUntil = Math.max(pausedUntil, performance.now() + ms);
+      heardPaused(performance.now() + ms);
       await client.ratePause(keys.ratePause(), Math.ceil(ms));
     },
 

@@ -6,29 +6,32 @@
  * bound on what one process puts into any second, whatever the lateness.
  */
 export class SendWindow {
-  private readonly starts: number[];
+  /** start times, oldest at `next` once the ring is full */
+  private readonly starts: number[] = [];
+  private readonly limit: number;
   private next = 0;
-  private count = 0;
 
   constructor(
     limit: number,
     private readonly windowMs = 1000,
   ) {
     if (!(limit >= 1)) throw new RangeError("a send window must allow at least one send");
-    this.starts = new Array<number>(Math.floor(limit)).fill(0);
+    this.limit = Math.floor(limit);
   }
 
   /** Milliseconds until one more send fits, 0 when it fits now. */
   waitAt(now: number): number {
-    if (this.count < this.starts.length) return 0;
-    const oldest = this.starts[this.next] as number;
-    return Math.max(0, oldest + this.windowMs - now);
+    if (this.starts.length < this.limit) return 0;
+    return Math.max(0, (this.starts[this.next] as number) + this.windowMs - now);
   }
 
   /** Records a send that starts at `now`. */
   note(now: number): void {
+    if (this.starts.length < this.limit) {
+      this.starts.push(now);
+      return;
+    }
     this.starts[this.next] = now;
     this.next = (this.next + 1) % this.starts.length;
-    this.count = Math.min(this.count + 1, this.starts.length);
   }
 }
