@@ -214,6 +214,8 @@ describe("summarize", () => {
   it("cuts a single word longer than maxChars where it must", () => {
     const out = summarize("ж".repeat(800));
     expect(out).toBe(`${"ж".repeat(499)}…`);
+    // after an opening quote the first word is still the first word
+    expect(summarize("« ..a", { maxChars: 4 })).toBe("« .…");
   });
 
   it("counts characters as code points, so emoji do not break the limit", () => {
@@ -299,10 +301,12 @@ describe("summarize properties", () => {
         const tokens = out.split(" ");
         for (const token of tokens.slice(0, -1)) expect(ws).toContain(token);
         if (endsWord(tokens.at(-1) ?? "")) return;
-        // cut: what precedes the added "…" ends a word, or is a first word longer than the limit
+        // cut: what precedes the added "…" ends a word, or is a first word longer than the
+        // limit (after nothing but opening quotes or dashes), cut to fill it
         expect(out.endsWith("…"), `${JSON.stringify(out)} ends mid-word`).toBe(true);
         const last = (tokens.at(-1) ?? "").slice(0, -1);
-        const forced = tokens.length === 1 && length(last) === max - 1;
+        const firstWord = tokens.slice(0, -1).every((token) => junk.test(token));
+        const forced = firstWord && length(out) === max;
         expect(endsWord(last) || forced, `${JSON.stringify(out)} ends mid-word`).toBe(true);
       }),
     );
