@@ -34,6 +34,7 @@ import { type AddChatOptions, type ChatRecord, type SentMessage, World } from ".
 import type {
   ApiCall,
   CallbackAnswer,
+  CallContext,
   ChatAction,
   CommandSet,
   Handler,
@@ -364,15 +365,24 @@ export class FakeTelegram {
     res.on("close", () => {
       if (!res.writableFinished) aborted.abort();
     });
-    const signal = AbortSignal.any([aborted.signal, this.closing.signal]);
+    // built only for the calls that wait (long polls, slow faults): most never need it
+    const closing = this.closing.signal;
+    let signal: AbortSignal | undefined;
+    const context = {
+      call,
+      get signal() {
+        signal ??= AbortSignal.any([aborted.signal, closing]);
+        return signal;
+      },
+    };
     try {
       call.params = await readParams(req, url);
       const chatId = this.world.peekChatId(call.params.chat_id);
       if (chatId !== undefined) call.chatId = chatId;
       if (!handler) throw new ApiError(404, "Not Found: method not found");
       this.limiter.noteCall(method, chatId, at);
-      await this.applyFaults(call, signal);
-      const result = await handler(this, new Params(call.params), { call, signal });
+      await this.applyFaults(call, context);
+      const result = await handler(this, new Params(call.params), context);
       call.response = { ok: true };
       this.reply(res, 200, { ok: true, result });
     } catch (error) {
@@ -390,11 +400,11 @@ export class FakeTelegram {
     }
   }
 
-  private async applyFaults(call: ApiCall, signal: AbortSignal): Promise<void> {
+  private async applyFaults(call: ApiCall, context: CallContext): Promise<void> {
     for (const match of this.faultRules.take(call.method, call.chatId)) {
       const fault = match.fault;
       if (fault.kind === "slow") {
-        await sleep(fault.ms, undefined, { signal }).catch(() => undefined);
+        await sleep(fault.ms, undefined, { signal: context.signal }).catch(() => undefined);
         continue;
       }
       const retryAfter = fault.parameters?.retry_after;

@@ -18,10 +18,29 @@ export interface FormattedText {
 export function messageText(params: Params): FormattedText {
   const raw = params.string("text");
   if (raw === undefined) throw badRequest("message text is empty");
-  const fixed = cleanText(parse(raw, params));
+  const fixed = formatted(raw, params);
   if (fixed.text.length === 0) throw badRequest("message text is empty");
   if (fixed.text.length > MESSAGE_LIMIT) throw badRequest("message is too long");
   return fixed;
+}
+
+/** HTML texts parsed lately: a broadcast sends one text to thousands of chats. */
+const parsedHtml = new Map<string, FormattedText>();
+const PARSED_KEPT = 64;
+
+/** The text parsed and cleaned; an HTML text seen lately is not parsed again. */
+function formatted(raw: string, params: Params): FormattedText {
+  const html =
+    params.raw.entities === undefined &&
+    (params.string("parse_mode") ?? "").toLowerCase() === "html";
+  if (!html) return cleanText(parse(raw, params));
+  let known = parsedHtml.get(raw);
+  if (known === undefined) {
+    known = cleanText(parse(raw, params));
+    if (parsedHtml.size >= PARSED_KEPT) parsedHtml.clear();
+    parsedHtml.set(raw, known);
+  }
+  return { text: known.text, entities: known.entities.map((e) => ({ ...e })) };
 }
 
 function parse(raw: string, params: Params): FormattedText {
