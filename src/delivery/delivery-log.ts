@@ -11,7 +11,7 @@ export interface DeliveryRecord {
   sent: Map<number, number>;
   /** where the parts go now, when the chat moved (group -> supergroup) */
   target?: number;
-  /** the messages as first composed, so a retry sends the same parts */
+  /** the messages as first composed, when there are several, so a retry sends the same parts */
   parts?: string[];
   cursor?: number;
   /** the job finished; running it again sends nothing */

@@ -132,6 +132,9 @@ async function waitingChats(w: World): Promise<Set<number>> {
 
 const isWhole = (titles: string[]) => (m: SentMessage) => titles.every((t) => m.text.includes(t));
 
+/** A digest's HTML after its heading, which names the period up to when it was composed. */
+const withoutHeading = (m: SentMessage | undefined) => m?.html.slice(m.html.indexOf("\n") + 1);
+
 /** Asserts the chat received exactly one message: the whole digest of `titles`. */
 function expectOneDigest(fake: FakeTelegram, chatId: number, titles = TITLES): void {
   const sent = fake.sent(chatId);
@@ -265,7 +268,10 @@ describe("delivery faults, the app as separate processes", () => {
       for (const message of sent) expect(isWhole(TITLES)(message)).toBe(true);
       if (sent.length === 2) {
         twice.push(id);
-        expect(sent[1]?.html).toBe(sent[0]?.html);
+        // the digest in flight, sent again: one part is composed again when retried,
+        // so the same articles, under a period that may end a little later
+        expect(withoutHeading(sent[1])).toBe(withoutHeading(sent[0]));
+        expect(withoutHeading(sent[0])).toContain(TITLES[0]);
         // the first copy was already on its way when the worker died
         expect(sent[0]?.receivedAt).toBeLessThan(killedAt);
       }

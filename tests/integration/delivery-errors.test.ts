@@ -178,6 +178,13 @@ describe("delivery errors", () => {
     // The failed attempt must not have moved the cursor.
     await waitFor(() => fault.hits === 1, { message: "the 502" });
     expect((await h.chats.get(reader.id))?.cursor).toBe(0);
+    // The retry sends the rest as first composed, not what would be composed now.
+    h.digests.set(reader.id, {
+      parts: ["Invented other"],
+      cursor: CURSOR + 1,
+      itemCount: 1,
+      more: 0,
+    });
 
     expect(await settled(h.queue, job.id as string)).toMatchObject({ sent: 2 });
     expect(htmlOf(h.fake.sent(reader.id))).toEqual(PARTS);
@@ -190,6 +197,24 @@ describe("delivery errors", () => {
       failed: 0,
       sent: 3,
     });
+  });
+
+  it("composes a one-part digest again when it is retried, with what arrived meanwhile", async () => {
+    const h = await setup();
+    const reader = h.fake.addChat({ type: "private" });
+    await subscribe(h, reader.id, "private", ["Invented digest"]);
+    const fault = h.fake.failChat(reader.id, faults.serverError(502), { times: 1 });
+
+    const job = await enqueueDigest(h.queue, reader.id, 1);
+    await waitFor(() => fault.hits === 1, { message: "the 502" });
+    const later = "Invented digest, and one more article";
+    h.digests.set(reader.id, { parts: [later], cursor: CURSOR + 1, itemCount: 2, more: 0 });
+
+    expect(await settled(h.queue, job.id as string)).toMatchObject({ sent: 1 });
+    expect(htmlOf(h.fake.sent(reader.id))).toEqual([later]);
+    expect((await h.chats.get(reader.id))?.cursor).toBe(CURSOR + 1);
+    // one part is never stored in the job's record
+    expect(await h.redis.hexists(h.keys.deliveryRecord(job.id as string), "parts")).toBe(0);
   });
 
   it("gives up after the last attempt and leaves the cursor where it was", async () => {
