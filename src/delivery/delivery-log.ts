@@ -64,8 +64,9 @@ type LogRedis = Redis & {
 
 /**
  * Per-job delivery records in Redis: which parts reached Telegram (with their
- * message ids), where they went, and the composed text, so a retried or
- * re-run job never sends a part twice and never sends different text.
+ * message ids), where they went, and the composed text of a digest of
+ * several parts, so a retried or re-run job never sends a part twice and
+ * never sends the rest of a digest composed differently.
  */
 export function createDeliveryLog(redis: Redis, keys: Keys): DeliveryLog {
   const client = redis as LogRedis;
