@@ -10,6 +10,18 @@ import { classifyTelegramError } from "./telegram-errors.ts";
 /** A group can move to a supergroup once; more hops in one job mean something is wrong. */
 const MAX_MIGRATIONS = 3;
 
+/**
+ * Whether newly composed parts are stored before the first is sent: only
+ * when there are several, for a retry must then send the rest as first
+ * composed, or articles could be skipped or repeated across parts. A job of
+ * one part is composed again when retried, which can only add what arrived
+ * meanwhile, and it saves writing (then dropping) a copy of every chat's
+ * text, about 2 KB a chat.
+ */
+function keepsParts(parts: string[]): boolean {
+  return parts.length > 1;
+}
+
 export interface SendPartsDeps {
   api: Api;
   gate: RateGate;
@@ -36,9 +48,10 @@ export interface SendPartsInput {
    */
   onDelivered?(chatId: number): Promise<unknown>;
   /**
-   * Stores newly composed parts so a retry sends the same text. It is started
-   * with the first slot's reservation, so both reach Redis in one round trip
-   * and the copy is kept before anything is sent.
+   * Stores newly composed parts so a retry sends the same text; called only
+   * when there are several (see keepsParts). It is started with the first
+   * slot's reservation, so both reach Redis in one round trip and the copy is
+   * kept before anything is sent.
    */
   saveParts?(): Promise<unknown>;
 }
@@ -75,7 +88,7 @@ export async function sendParts(
   let skipped = 0;
   let migrations = 0;
   let finished = false;
-  let saving = input.saveParts?.();
+  let saving = keepsParts(parts) ? input.saveParts?.() : undefined;
 
   for (let index = 0; index < parts.length; index++) {
     if (record.sent.has(index)) continue;

@@ -236,7 +236,7 @@ function createProcessor(deps: ProcessorDeps) {
         return { outcome: "skipped", reason: "nothing new" };
       }
       ({ parts, cursor } = composed);
-      if (mustKeep(parts)) saveParts = () => log.saveParts(jobId, composed.parts, composed.cursor);
+      saveParts = () => log.saveParts(jobId, composed.parts, composed.cursor);
     }
     const delivered = cursor;
     const result = await send(job, chat, parts, record, {
@@ -261,7 +261,7 @@ function createProcessor(deps: ProcessorDeps) {
       if (!article) return { outcome: "skipped", reason: "article not found" };
       const rendered = renderFlash(chat, article, deps);
       parts = rendered;
-      if (mustKeep(rendered)) saveParts = () => log.saveParts(jobId, rendered);
+      saveParts = () => log.saveParts(jobId, rendered);
     }
     const result = await send(job, chat, parts, record, {
       saveParts,
@@ -312,18 +312,6 @@ interface JobStart {
   record: DeliveryRecord;
   chat: Chat | undefined;
   flashed: string[];
-}
-
-/**
- * Whether newly composed parts go into the job's record before the first is
- * sent: only when there are several, for a retry must then send the rest as
- * first composed, or articles could be skipped or repeated across parts. A
- * job of one part is composed again when retried, which can only add what
- * arrived meanwhile, and it saves writing (then dropping) a copy of every
- * chat's text, about 2 KB a chat.
- */
-function mustKeep(parts: string[]): boolean {
-  return parts.length > 1;
 }
 
 /** A job that must wait for the rate gate longer than it should hold a worker slot. */
