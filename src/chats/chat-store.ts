@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import { LANGUAGES, type Language } from "../config.ts";
 import type { Keys } from "../redis/keys.ts";
+import { luaScript, runScript } from "../redis/lua-script.ts";
 import {
   CHAT_STATUSES,
   type Chat,
@@ -154,7 +154,7 @@ for _, op in ipairs(tx.o) do
 end
 return 1
 `;
-const COMMIT_SHA = createHash("sha1").update(COMMIT_SCRIPT).digest("hex");
+const COMMIT = luaScript(COMMIT_SCRIPT);
 
 /**
  * setCursor in one step: cursor (ms) and last delivery (s) only move forward,
@@ -180,7 +180,7 @@ changes[#changes + 1] = ARGV[3]
 redis.call('HSET', KEYS[1], unpack(changes))
 return 1
 `;
-const SET_CURSOR_SHA = createHash("sha1").update(SET_CURSOR_SCRIPT).digest("hex");
+const SET_CURSOR = luaScript(SET_CURSOR_SCRIPT);
 const MAX_ATTEMPTS = 20;
 
 interface Stored {
@@ -224,14 +224,7 @@ export function createChatStore(redis: Redis, keys: Keys, options: ChatStoreOpti
       op: (command, key, ...args) => ops.push([command, index(key), ...args.map(String)]),
     });
     const payload = JSON.stringify({ c: checks, o: ops });
-    let done: unknown;
-    try {
-      done = await redis.evalsha(COMMIT_SHA, keyList.length, ...keyList, payload);
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.startsWith("NOSCRIPT")) throw err;
-      done = await redis.eval(COMMIT_SCRIPT, keyList.length, ...keyList, payload);
-    }
-    return done === 1;
+    return (await runScript(redis, COMMIT, keyList, [payload])) === 1;
   }
 
   function writeChat(tx: Transaction, chat: Chat): void {
@@ -351,21 +344,19 @@ export function createChatStore(redis: Redis, keys: Keys, options: ChatStoreOpti
     },
 
     async setCursor(id, cursor, deliveredAt) {
-      const args = [
-        keys.chat(id),
-        String(Math.floor(cursor)),
-        String(Math.max(0, Math.floor(deliveredAt / 1000))),
-        String(Math.floor(clock() / 1000)),
-        F.cursor,
-        F.lastDeliveryAt,
-        F.updatedAt,
-      ];
-      try {
-        await redis.evalsha(SET_CURSOR_SHA, 1, ...args);
-      } catch (err) {
-        if (!(err instanceof Error) || !err.message.startsWith("NOSCRIPT")) throw err;
-        await redis.eval(SET_CURSOR_SCRIPT, 1, ...args);
-      }
+      await runScript(
+        redis,
+        SET_CURSOR,
+        [keys.chat(id)],
+        [
+          String(Math.floor(cursor)),
+          String(Math.max(0, Math.floor(deliveredAt / 1000))),
+          String(Math.floor(clock() / 1000)),
+          F.cursor,
+          F.lastDeliveryAt,
+          F.updatedAt,
+        ],
+      );
     },
 
     async setTitle(id, title) {

@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Chat } from "../chats/chat.ts";
 import type { ChatStore } from "../chats/chat-store.ts";
 import { nextDueAt } from "../chats/next-due.ts";
 import type { Logger } from "../logger.ts";
 import type { Keys } from "../redis/keys.ts";
+import { luaScript, runScript } from "../redis/lua-script.ts";
 import { type DeliveryQueue, type DigestJobData, digestJobId } from "./queue.ts";
 
 /**
@@ -31,7 +31,7 @@ for i = 1, #ARGV, 3 do
 end
 return won
 `;
-const CLAIM_SHA = createHash("sha1").update(CLAIM_SCRIPT).digest("hex");
+const CLAIM = luaScript(CLAIM_SCRIPT);
 
 const DEFAULT_INTERVAL_MS = 1000;
 const DEFAULT_BATCH = 1000;
@@ -119,14 +119,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   async function claim(claims: Claim[]): Promise<boolean[]> {
     if (claims.length === 0) return [];
     const args = claims.flatMap((c) => [c.member, c.due, c.next ?? ""]);
-    let result: unknown;
-    try {
-      result = await redis.evalsha(CLAIM_SHA, 1, scheduleKey, ...args);
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.startsWith("NOSCRIPT")) throw err;
-      result = await redis.eval(CLAIM_SCRIPT, 1, scheduleKey, ...args);
-    }
-    return (result as number[]).map((won) => won === 1);
+    const result = (await runScript(redis, CLAIM, [scheduleKey], args)) as number[];
+    return result.map((won) => won === 1);
   }
 
   /** Puts claimed chats back at their due time when their jobs could not be enqueued. */
