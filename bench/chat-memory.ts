@@ -12,6 +12,7 @@ import { deleteByPrefix } from "../src/redis/delete-prefix.ts";
 import { type EmbeddedRedis, startEmbeddedRedis } from "../src/redis/embedded.ts";
 import { createKeys } from "../src/redis/keys.ts";
 import { type Bench, type BenchResult, result, runIfMain } from "./lib.ts";
+import { eachKeyMemory } from "./redis-memory.ts";
 
 const CHATS = 10_000;
 const TARGET_BYTES = 300;
@@ -157,20 +158,10 @@ async function subscribe(store: ChatStore, spec: ChatSpec): Promise<void> {
 /** MEMORY USAGE (every element counted) of each key under the prefix, summed by key kind. */
 async function memoryByKind(redis: Redis, prefix: string): Promise<Map<string, number>> {
   const usage = new Map<string, number>();
-  let cursor = "0";
-  do {
-    const [next, batch] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-    cursor = next;
-    const pipeline = redis.pipeline();
-    for (const key of batch) pipeline.call("MEMORY", "USAGE", key, "SAMPLES", "0");
-    const replies = (await pipeline.exec()) ?? [];
-    batch.forEach((key, i) => {
-      const [err, bytes] = replies[i] ?? [];
-      if (err) throw err;
-      const kind = key.slice(prefix.length).split(":")[0] ?? "?";
-      usage.set(kind, (usage.get(kind) ?? 0) + Number(bytes ?? 0));
-    });
-  } while (cursor !== "0");
+  await eachKeyMemory(redis, prefix, (key, bytes) => {
+    const kind = key.slice(prefix.length).split(":")[0] ?? "?";
+    usage.set(kind, (usage.get(kind) ?? 0) + bytes);
+  });
   return usage;
 }
 

@@ -9,6 +9,7 @@ import { deleteByPrefix } from "../src/redis/delete-prefix.ts";
 import { createKeys } from "../src/redis/keys.ts";
 import { benchRedis } from "./bench-redis.ts";
 import { type Bench, result, runIfMain } from "./lib.ts";
+import { eachKeyMemory, memoryOf } from "./redis-memory.ts";
 
 const CHATS = 100_000;
 const TARGET_SECONDS = 10;
@@ -87,25 +88,12 @@ export const schedule: Bench = {
   },
 };
 
-/** MEMORY USAGE of one key, every element counted. */
-async function memoryOf(redis: Redis, key: string): Promise<number> {
-  return Number(await redis.call("MEMORY", "USAGE", key, "SAMPLES", "0"));
-}
-
 /** MEMORY USAGE summed over every key starting with `prefix`. */
 async function memoryUnder(redis: Redis, prefix: string): Promise<number> {
   let total = 0;
-  let cursor = "0";
-  do {
-    const [next, batch] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-    cursor = next;
-    const pipeline = redis.pipeline();
-    for (const key of batch) pipeline.call("MEMORY", "USAGE", key, "SAMPLES", "0");
-    for (const [err, bytes] of (await pipeline.exec()) ?? []) {
-      if (err) throw err;
-      total += Number(bytes ?? 0);
-    }
-  } while (cursor !== "0");
+  await eachKeyMemory(redis, prefix, (_key, bytes) => {
+    total += bytes;
+  });
   return total;
 }
 
