@@ -7,6 +7,9 @@ import { classifyTelegramError } from "../../src/delivery/telegram-errors.ts";
 import { telegramClientOptions } from "../../src/telegram/http-client.ts";
 import { createFakeTelegram, faults } from "../support/fake-telegram.ts";
 
+/** grammY types its signal parameter with the abort-controller package's AbortSignal */
+type GrammySignal = Parameters<Api["sendMessage"]>[3];
+
 async function fakeApi(timeoutSeconds?: number) {
   const fake = await createFakeTelegram();
   onTestFinished(() => fake.close());
@@ -66,7 +69,7 @@ describe("the Bot API client (undici under grammY)", () => {
     });
   });
 
-  it("reports an answer that is not JSON, a timeout and a refused connection as HttpErrors, to retry", async () => {
+  it("reports an answer that is not JSON, a timeout and a refused connection as HttpErrors", async () => {
     const gateway = new Api("1:x", telegramClientOptions(await htmlServer(502)));
     const notJson = await gateway.getMe().catch((err: unknown) => err);
     expect(notJson).toBeInstanceOf(HttpError);
@@ -84,5 +87,17 @@ describe("the Bot API client (undici under grammY)", () => {
     const refused = await nobody.getMe().catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(HttpError);
     expect(classifyTelegramError(refused).kind).toBe("transient");
+  });
+
+  it("stops a request when its caller aborts, without waiting for the answer", async () => {
+    const { fake, api } = await fakeApi();
+    const chat = fake.addChat({ type: "private" });
+    fake.failChat(chat.id, faults.slow(600_000));
+    const stop = new AbortController();
+    const abandoned = api.sendMessage(chat.id, "x", undefined, stop.signal as GrammySignal);
+    setTimeout(() => stop.abort(), 50);
+    // grammY's own timeout is 500 s: only the abort reaching the request ends this test
+    const outcome = await abandoned.catch((err: unknown) => err);
+    expect(outcome).toBeInstanceOf(HttpError);
   });
 });
