@@ -319,9 +319,16 @@ describe("delivery faults, the app as separate processes", () => {
   }, 150_000);
 
   it("with two worker processes on one queue, the global rate holds without a single 429 and no chat gets its digest twice", async () => {
-    const rate = 30;
+    // Telegram's 30 a second, and a BROADCAST_RATE 10% under it. Each process alone
+    // may send 26 a second, so two that did not share one rate would send about 52
+    // and be refused at once. The 10% leave 100 ms a second for the jitter of a
+    // loaded test machine between a slot and its arrival here; the gate's own 3%
+    // (RATE_HEADROOM, about 30 ms a second) is checked at the full rate by the
+    // paced benchmark, on a quiet machine.
+    const limit = 30;
+    const rate = 27;
     const w = await world();
-    w.fake.setLimits({ perSecond: rate });
+    w.fake.setLimits({ perSecond: limit });
     await putArticles(w, TITLES, "two-workers");
     const ids = await subscribers(w, 150);
     const env = { BROADCAST_RATE: String(rate), PAID_BROADCAST: "false" };
@@ -334,14 +341,15 @@ describe("delivery faults, the app as separate processes", () => {
     for (const id of ids) expectOneDigest(w.fake, id);
     const arrivals = w.fake.sent().map((m) => m.receivedAt);
     expect(arrivals).toHaveLength(ids.length);
-    // The gate grants slots a little more than 1000/rate ms apart on Redis' clock (see
-    // RATE_HEADROOM), enough for the jitter between a slot and the send's arrival: no
-    // rate + 1 messages ever arrive within one second.
+    // no limit + 1 messages ever arrive within one second
     expect(w.fake.violations).toEqual([]);
-    for (let i = rate; i < arrivals.length; i++) {
-      const span = (arrivals[i] as number) - (arrivals[i - rate] as number);
-      expect(span, `${rate + 1} messages arrived within ${span} ms`).toBeGreaterThanOrEqual(1000);
+    for (let i = limit; i < arrivals.length; i++) {
+      const span = (arrivals[i] as number) - (arrivals[i - limit] as number);
+      expect(span, `${limit + 1} messages arrived within ${span} ms`).toBeGreaterThanOrEqual(1000);
     }
+    // and together they kept to the rate: 150 messages at 27 a second take over 5 s
+    const seconds = ((arrivals.at(-1) as number) - (arrivals[0] as number)) / 1000;
+    expect(seconds).toBeGreaterThanOrEqual((ids.length - 1) / rate);
   }, 90_000);
 
   it("sends nothing more to a chat that unsubscribes mid-broadcast; one that subscribes gets its next whole digest", async () => {
