@@ -61,13 +61,41 @@ export interface Ticket {
 
 export type TakeResult = { ticket: Ticket } | { deferMs: number };
 
+/**
+ * Redis's answer to one reservation, for take() to wait on: a slot `waitMs`
+ * after `answeredAt` (a ticket), the chat's limits, or a pause.
+ */
+export interface Reservation {
+  chatId: number;
+  group: boolean;
+  /** 1 reserved, 0 the chat must wait, 2 paused */
+  code: 0 | 1 | 2;
+  waitMs: number;
+  /** set when reserved (code 1) */
+  ticket?: Ticket;
+  /** performance.now() when asked and when answered */
+  askedAt: number;
+  answeredAt: number;
+}
+
 export interface RateGate {
   /**
    * Waits (up to maxWaitMs, abortable by `signal`) until one more message to
    * `chatId` fits every limit, and reserves it; `deferMs` when the wait would
    * be longer, so the caller can put its job aside instead of holding a slot.
+   * `reserved`, when given, is a reservation for the same chat and kind asked
+   * for earlier (see slot-ahead.ts), used instead of the first one; the
+   * waiting, the pause check and this process's send window still happen
+   * here, right before the send.
    */
-  take(chatId: number, group: boolean, signal?: AbortSignal): Promise<TakeResult>;
+  take(
+    chatId: number,
+    group: boolean,
+    signal?: AbortSignal,
+    reserved?: Promise<Reservation>,
+  ): Promise<TakeResult>;
+  /** Asks Redis for one slot now, without waiting for it: what take() starts from. */
+  reserve(chatId: number, group: boolean): Promise<Reservation>;
   /** Restarts the chat's spacing from now: Telegram saw the message no earlier than its answer. */
   release(ticket: Ticket): Promise<void>;
   /** Stops every send in every process for `ms` (a 429's retry_after); never shortens a pause. */
@@ -142,7 +170,7 @@ return 1
 `;
 
 type GateRedis = Redis & {
-  rateReserve(...args: (string | number)[]): Promise<[number, number, string?]>;
+  rateReserve(...args: (string | number)[]): Promise<[0 | 1 | 2, number, string?]>;
   rateRelease(...args: (string | number)[]): Promise<number>;
   ratePause(...args: (string | number)[]): Promise<number>;
 };
@@ -192,42 +220,52 @@ export function createRateGate(redis: Redis, keys: Keys, options: RateGateOption
     return (await pausedFor()) === 0;
   }
 
+  async function reserve(chatId: number, group: boolean): Promise<Reservation> {
+    const askedAt = performance.now();
+    const [code, waitMs, member] = await client.rateReserve(
+      keys.rateGlobal(),
+      keys.rateChat(chatId),
+      keys.rateGroup(chatId),
+      keys.ratePause(),
+      interval,
+      gap,
+      group ? groupMax : 0,
+      window,
+      maxWaitMs,
+    );
+    const answeredAt = performance.now();
+    if (code === 2) heardPaused(askedAt + waitMs);
+    else heardUnpausedAt = Math.max(heardUnpausedAt, askedAt);
+    const reservation: Reservation = { chatId, group, code, waitMs, askedAt, answeredAt };
+    if (code === 1 && member !== undefined) reservation.ticket = { chatId, group, member };
+    return reservation;
+  }
+
   return {
-    async take(chatId, group, signal) {
+    async take(chatId, group, signal, reserved) {
       let stale = 0;
+      let ahead = reserved;
       for (;;) {
         signal?.throwIfAborted();
         const wait = pausedUntil - performance.now();
         if (wait > maxWaitMs) return { deferMs: Math.ceil(wait) };
         if (wait > 0) {
+          ahead = undefined;
           await sleep(Math.ceil(wait), undefined, { signal });
           continue;
         }
-        const asked = performance.now();
-        const [code, waitMs, member] = await client.rateReserve(
-          keys.rateGlobal(),
-          keys.rateChat(chatId),
-          keys.rateGroup(chatId),
-          keys.ratePause(),
-          interval,
-          gap,
-          group ? groupMax : 0,
-          window,
-          maxWaitMs,
-        );
-        if (code === 2) {
-          heardPaused(asked + waitMs);
-          continue;
-        }
-        heardUnpausedAt = Math.max(heardUnpausedAt, asked);
-        if (code !== 1 || member === undefined) {
+        const { code, waitMs, ticket, answeredAt } = await (ahead ?? reserve(chatId, group));
+        ahead = undefined;
+        if (code === 2) continue;
+        if (!ticket) {
           if (waitMs > maxWaitMs) return { deferMs: waitMs };
           await sleep(Math.max(1, waitMs), undefined, { signal });
           continue;
         }
         // never before the slot: waitMs counts from Redis's clock, which this reply left after
-        const due = performance.now() + waitMs;
-        if (waitMs > 0) await sleep(waitMs, undefined, { signal });
+        const due = answeredAt + waitMs;
+        const until = Math.ceil(due - performance.now());
+        if (until > 0) await sleep(until, undefined, { signal });
         if (!(await unpaused())) continue;
         const late = performance.now() - due;
         if (late > LATE_MS && stale++ < MAX_STALE) continue;
@@ -236,9 +274,11 @@ export function createRateGate(redis: Redis, keys: Keys, options: RateGateOption
           full = sent.waitAt(performance.now());
         }
         sent.note(performance.now());
-        return { ticket: { chatId, group, member } };
+        return { ticket };
       }
     },
+
+    reserve,
 
     async release(ticket) {
       await client.rateRelease(

@@ -5,6 +5,7 @@ import type { Logger } from "../logger.ts";
 import type { DeliveryCounters } from "./counters.ts";
 import type { DeliveryLog, DeliveryRecord } from "./delivery-log.ts";
 import type { RateGate } from "./rate-gate.ts";
+import type { SlotAhead } from "./slot-ahead.ts";
 import { classifyTelegramError } from "./telegram-errors.ts";
 
 /** A group can move to a supergroup once; more hops in one job mean something is wrong. */
@@ -49,11 +50,12 @@ export interface SendPartsInput {
   onDelivered?(chatId: number): Promise<unknown>;
   /**
    * Stores newly composed parts so a retry sends the same text; called only
-   * when there are several (see keepsParts). It is started with the first
-   * slot's reservation, so both reach Redis in one round trip and the copy is
-   * kept before anything is sent.
+   * when there are several (see keepsParts). It is awaited together with the
+   * first slot, so the copy is kept before anything is sent.
    */
   saveParts?(): Promise<unknown>;
+  /** the slot taken while the job was read, claimed for the first part sent */
+  slotAhead?: SlotAhead;
 }
 
 export type SendPartsResult =
@@ -89,13 +91,16 @@ export async function sendParts(
   let migrations = 0;
   let finished = false;
   let saving = keepsParts(parts) ? input.saveParts?.() : undefined;
+  let ahead = input.slotAhead;
 
   for (let index = 0; index < parts.length; index++) {
     if (record.sent.has(index)) continue;
     const text = parts[index] as string;
     const last = index === parts.length - 1;
     for (;;) {
-      const [taken] = await Promise.all([gate.take(chatId, group, input.signal), saving]);
+      const slot = ahead ? ahead.claim(chatId, group) : gate.take(chatId, group, input.signal);
+      const [taken] = await Promise.all([slot, saving]);
+      ahead = undefined;
       saving = undefined;
       if ("deferMs" in taken) return { status: "deferred", chatId, deferMs: taken.deferMs };
       let messageId: number;

@@ -27,6 +27,7 @@ import {
 } from "./queue.ts";
 import { createRateGate, type RateGate } from "./rate-gate.ts";
 import { type SendPartsInput, type SendPartsResult, sendParts } from "./send-parts.ts";
+import { type SlotAhead, takeSlotAhead } from "./slot-ahead.ts";
 import { classifyTelegramError } from "./telegram-errors.ts";
 
 /**
@@ -206,7 +207,7 @@ function createProcessor(deps: ProcessorDeps) {
     chat: Chat,
     parts: string[],
     record: DeliveryRecord,
-    after: Pick<SendPartsInput, "onDelivered" | "saveParts">,
+    after: Pick<SendPartsInput, "onDelivered" | "saveParts" | "slotAhead">,
   ): Promise<SendPartsResult> {
     return sendParts(deps, {
       jobId: job.id as string,
@@ -222,6 +223,7 @@ function createProcessor(deps: ProcessorDeps) {
   async function digest(
     job: DeliveryJob,
     data: DigestJobData,
+    slotAhead: SlotAhead,
   ): Promise<DeliveryOutcome | Deferred> {
     const jobId = job.id as string;
     const { record, chat, flashed } = await start(jobId, data);
@@ -241,12 +243,17 @@ function createProcessor(deps: ProcessorDeps) {
     const delivered = cursor;
     const result = await send(job, chat, parts, record, {
       saveParts,
+      slotAhead,
       onDelivered: (chatId) => deps.chats.setCursor(chatId, delivered, deps.now()),
     });
     return outcomeOf(result);
   }
 
-  async function flash(job: DeliveryJob, data: FlashJobData): Promise<DeliveryOutcome | Deferred> {
+  async function flash(
+    job: DeliveryJob,
+    data: FlashJobData,
+    slotAhead: SlotAhead,
+  ): Promise<DeliveryOutcome | Deferred> {
     const jobId = job.id as string;
     const { record, chat, flashed } = await start(jobId, data);
     if (record.done) return { outcome: "skipped", reason: "already delivered" };
@@ -265,15 +272,20 @@ function createProcessor(deps: ProcessorDeps) {
     }
     const result = await send(job, chat, parts, record, {
       saveParts,
+      slotAhead,
       onDelivered: (chatId) => log.markFlashed(chatId, data.articleId),
     });
     return outcomeOf(result);
   }
 
   return async (job: DeliveryJob, token?: string): Promise<DeliveryOutcome> => {
+    // asked for now, it travels with the job's first reads; a job that sends nothing hands it back
+    const slotAhead = takeSlotAhead(deps.gate, job.data.chatId, signal);
     try {
-      const outcome =
-        job.data.kind === "digest" ? await digest(job, job.data) : await flash(job, job.data);
+      const outcome = await (job.data.kind === "digest"
+        ? digest(job, job.data, slotAhead)
+        : flash(job, job.data, slotAhead)
+      ).finally(() => slotAhead.drop());
       if (outcome.outcome === "deferred") {
         await job.moveToDelayed(Date.now() + outcome.deferMs, token);
         throw new DelayedError();

@@ -17,6 +17,7 @@ import {
   enqueueFlash,
 } from "../../src/delivery/queue.ts";
 import { createRateGate } from "../../src/delivery/rate-gate.ts";
+import { takeSlotAhead } from "../../src/delivery/slot-ahead.ts";
 import { createDeliveryWorker, type DeliveryWorkerOptions } from "../../src/delivery/worker.ts";
 import { type ComposedDigest, composeDigest } from "../../src/digest/compose.ts";
 import type { Translate } from "../../src/digest/labels.ts";
@@ -422,6 +423,40 @@ describe("rate gate", () => {
     expect(await peer.take(7, false)).toHaveProperty("deferMs");
     await peer.pause(1000);
     expect(await gate.pausedFor()).toBeGreaterThan(DAY - 60_000);
+  });
+
+  it("counts a slot taken ahead once when the first part claims it", async () => {
+    const { redis, keys } = await useRedis();
+    const gate = createRateGate(redis, keys, {
+      perSecond: 1000,
+      chatGapMs: 0,
+      groupPerMinute: 2,
+      maxWaitMs: 50,
+    });
+    const ahead = takeSlotAhead(gate, -42);
+    expect(await ahead.claim(-42, true)).toHaveProperty("ticket");
+    ahead.drop();
+    expect(await gate.take(-42, true)).toHaveProperty("ticket");
+    expect(await gate.take(-42, true)).toHaveProperty("deferMs");
+  });
+
+  it("takes a new slot when the chat's kind or id differs from the one taken ahead", async () => {
+    const { redis, keys } = await useRedis();
+    const gate = createRateGate(redis, keys, {
+      perSecond: 1000,
+      chatGapMs: 0,
+      groupPerMinute: 1,
+      maxWaitMs: 50,
+    });
+    // a positive id is taken for a private chat; this one is a group after all
+    const ahead = takeSlotAhead(gate, 42);
+    const taken = await ahead.claim(42, true);
+    expect(taken).toMatchObject({ ticket: { chatId: 42, group: true } });
+    expect(await gate.take(42, true)).toHaveProperty("deferMs");
+    // a group that moved to its supergroup: the slot goes to the new id
+    const moved = takeSlotAhead(gate, -5);
+    expect(await moved.claim(-1005, true)).toMatchObject({ ticket: { chatId: -1005 } });
+    expect(await gate.take(-1005, true)).toHaveProperty("deferMs");
   });
 
   it("spaces sends to one chat through two processes' gates", async () => {
