@@ -346,8 +346,10 @@ export class FakeTelegram {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = performance.now();
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const route = /^\/bot([^/]+)\/([^/]+)\/?$/.exec(url.pathname);
+    const target = req.url ?? "/";
+    const queryAt = target.indexOf("?");
+    const path = queryAt < 0 ? target : target.slice(0, queryAt);
+    const route = /^\/bot([^/]+)\/([^/]+)\/?$/.exec(path);
     if (!route) {
       req.resume();
       this.reply(res, 404, { ok: false, error_code: 404, description: "Not Found" });
@@ -376,7 +378,7 @@ export class FakeTelegram {
       },
     };
     try {
-      call.params = await readParams(req, url);
+      call.params = await readParams(req, queryAt < 0 ? "" : target.slice(queryAt + 1));
       const chatId = this.world.peekChatId(call.params.chat_id);
       if (chatId !== undefined) call.chatId = chatId;
       if (!handler) throw new ApiError(404, "Not Found: method not found");
