@@ -3,6 +3,8 @@ import { Agent, type Dispatcher } from "undici";
 
 /** Connections kept open to the Bot API server; more than the delivery worker's concurrency. */
 const CONNECTIONS = 128;
+/** distinct request URLs whose parse is kept */
+const MAX_URLS = 256;
 
 /** What grammY's client passes to fetch (grammy/out/core/client.js): a JSON or multipart POST. */
 interface GrammyRequest {
@@ -32,18 +34,27 @@ interface JsonResponse {
  */
 export function telegramClientOptions(apiRoot?: string): ApiClientOptions {
   const dispatcher = new Agent({ connections: CONNECTIONS, keepAliveTimeout: 30_000 });
+  const targets = new Map<string, { origin: string; path: string }>();
+  /** grammY calls a handful of method URLs; each is parsed once */
+  const targetOf = (url: string) => {
+    let target = targets.get(url);
+    if (!target) {
+      const { origin, pathname, search } = new URL(url);
+      target = { origin, path: pathname + search };
+      if (targets.size < MAX_URLS) targets.set(url, target);
+    }
+    return target;
+  };
   const fetch = (url: string, init: GrammyRequest) =>
     new Promise<JsonResponse>((resolve, reject) => {
-      const { origin, pathname, search } = new URL(url);
       dispatcher.dispatch(
         {
-          origin,
-          path: pathname + search,
+          ...targetOf(url),
           method: (init.method ?? "POST") as Dispatcher.HttpMethod,
           headers: init.headers ?? {},
           body: (init.body ?? null) as Dispatcher.DispatchOptions["body"],
         },
-        answerHandler(init.signal, resolve, reject),
+        new AnswerHandler(init.signal, resolve, reject),
       );
     });
   // grammY types its option as node-fetch's fetch; the call above is all it makes
@@ -55,38 +66,44 @@ export function telegramClientOptions(apiRoot?: string): ApiClientOptions {
 
 /**
  * Collects one answer's body and resolves with it once complete (its JSON is
- * parsed when grammY asks); aborts the request when `signal` fires.
+ * parsed when grammY asks); aborts the request when `signal` fires. A class,
+ * so a call allocates one object rather than a closure per callback.
  */
-function answerHandler(
-  signal: AbortSignal | undefined,
-  resolve: (response: JsonResponse) => void,
-  reject: (err: unknown) => void,
-): Dispatcher.DispatchHandler {
-  const chunks: Buffer[] = [];
-  let stopListening: (() => void) | undefined;
-  const settled = () => stopListening?.();
-  return {
-    onRequestStart(controller) {
-      if (!signal) return;
-      if (signal.aborted) {
-        controller.abort(signal.reason);
-        return;
-      }
-      const abort = () => controller.abort(signal.reason);
-      signal.addEventListener("abort", abort, { once: true });
-      stopListening = () => signal.removeEventListener("abort", abort);
-    },
-    onResponseData(_controller, chunk) {
-      chunks.push(chunk);
-    },
-    onResponseEnd() {
-      settled();
-      const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-      resolve({ json: async () => JSON.parse(body.toString("utf8")) });
-    },
-    onResponseError(_controller, err) {
-      settled();
-      reject(err);
-    },
-  };
+class AnswerHandler implements Dispatcher.DispatchHandler {
+  private readonly chunks: Buffer[] = [];
+  private stopListening: (() => void) | undefined;
+
+  constructor(
+    private readonly signal: AbortSignal | undefined,
+    private readonly resolve: (response: JsonResponse) => void,
+    private readonly reject: (err: unknown) => void,
+  ) {}
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    const { signal } = this;
+    if (!signal) return;
+    if (signal.aborted) {
+      controller.abort(signal.reason);
+      return;
+    }
+    const abort = () => controller.abort(signal.reason);
+    signal.addEventListener("abort", abort, { once: true });
+    this.stopListening = () => signal.removeEventListener("abort", abort);
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.stopListening?.();
+    const { chunks } = this;
+    const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    this.resolve({ json: async () => JSON.parse(body.toString("utf8")) });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    this.stopListening?.();
+    this.reject(err);
+  }
 }
