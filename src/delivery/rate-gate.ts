@@ -102,6 +102,12 @@ export interface RateGate {
   pause(ms: number): Promise<void>;
   /** Milliseconds left of the current pause, 0 when none. */
   pausedFor(): Promise<number>;
+  /**
+   * True while this process's latest reservations got their slot at once:
+   * the rate is not what holds sending back, so a slot asked for and then
+   * not used costs nobody a wait (see slot-ahead.ts).
+   */
+  slotsToSpare(): boolean;
 }
 
 /**
@@ -200,6 +206,8 @@ export function createRateGate(redis: Redis, keys: Keys, options: RateGateOption
   /** performance.now() until which this process knows sending is paused, and when it last heard it was not */
   let pausedUntil = 0;
   let heardUnpausedAt = Number.NEGATIVE_INFINITY;
+  /** whether the latest global slot came without a wait; false until one did */
+  let spareSlots = false;
   const heardPaused = (until: number) => {
     pausedUntil = Math.max(pausedUntil, until);
   };
@@ -236,6 +244,8 @@ export function createRateGate(redis: Redis, keys: Keys, options: RateGateOption
     const answeredAt = performance.now();
     if (code === 2) heardPaused(askedAt + waitMs);
     else heardUnpausedAt = Math.max(heardUnpausedAt, askedAt);
+    // a chat's own limits (code 0) say nothing about the global schedule
+    if (code !== 0) spareSlots = code === 1 && waitMs <= 0;
     const reservation: Reservation = { chatId, group, code, waitMs, askedAt, answeredAt };
     if (code === 1 && member !== undefined) reservation.ticket = { chatId, group, member };
     return reservation;
@@ -279,6 +289,8 @@ export function createRateGate(redis: Redis, keys: Keys, options: RateGateOption
     },
 
     reserve,
+
+    slotsToSpare: () => spareSlots,
 
     async release(ticket) {
       await client.rateRelease(

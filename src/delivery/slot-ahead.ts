@@ -9,7 +9,11 @@ import type { RateGate, TakeResult } from "./rate-gate.ts";
  * right before it is sent. A reservation handed back unused is released as
  * if sent: it still counts for that chat's spacing and group minute, which
  * errs on the safe side and happens only to jobs that send nothing or whose
- * chat moved.
+ * chat moved. Its global slot is lost, so slots are asked for early only
+ * while the gate has slots to spare (the rate is not what limits sending);
+ * while sending waits on the rate, a job that turns out to have nothing to
+ * send (a digest with nothing new) must not take a slot another chat waits
+ * for, and the first part asks for its slot when it is about to be sent.
  */
 export interface SlotAhead {
   /**
@@ -30,8 +34,14 @@ export function isGroupId(chatId: number): boolean {
   return chatId < 0;
 }
 
-/** Reserves a slot for a message to `chatId` now, to be claimed or dropped by the job. */
+/**
+ * Reserves a slot for a message to `chatId` now, when the gate has slots to
+ * spare, to be claimed or dropped by the job; otherwise the claim takes it.
+ */
 export function takeSlotAhead(gate: RateGate, chatId: number, signal?: AbortSignal): SlotAhead {
+  if (!gate.slotsToSpare()) {
+    return { claim: (to, toGroup) => gate.take(to, toGroup, signal), drop: () => undefined };
+  }
   const group = isGroupId(chatId);
   const reserving = gate.reserve(chatId, group);
   // a job that fails before claiming drops it; until then, no unhandled rejection

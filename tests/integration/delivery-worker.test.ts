@@ -433,6 +433,7 @@ describe("rate gate", () => {
       groupPerMinute: 2,
       maxWaitMs: 50,
     });
+    await gate.reserve(1, false); // at once: the gate has slots to spare
     const ahead = takeSlotAhead(gate, -42);
     expect(await ahead.claim(-42, true)).toHaveProperty("ticket");
     ahead.drop();
@@ -448,6 +449,7 @@ describe("rate gate", () => {
       groupPerMinute: 1,
       maxWaitMs: 50,
     });
+    await gate.reserve(1, false);
     // a positive id is taken for a private chat; this one is a group after all
     const ahead = takeSlotAhead(gate, 42);
     const taken = await ahead.claim(42, true);
@@ -457,6 +459,20 @@ describe("rate gate", () => {
     const moved = takeSlotAhead(gate, -5);
     expect(await moved.claim(-1005, true)).toMatchObject({ ticket: { chatId: -1005 } });
     expect(await gate.take(-1005, true)).toHaveProperty("deferMs");
+  });
+
+  it("takes no slot ahead while sending waits on the rate, so a job with nothing to send costs no one a slot", async () => {
+    const { redis, keys } = await useRedis();
+    const gate = createRateGate(redis, keys, { perSecond: 1, chatGapMs: 0, maxWaitMs: 10_000 });
+    await gate.reserve(1, false);
+    expect(gate.slotsToSpare()).toBe(true);
+    const second = await gate.reserve(2, false);
+    expect(second.waitMs).toBeGreaterThan(900);
+    expect(gate.slotsToSpare()).toBe(false);
+    takeSlotAhead(gate, 3).drop(); // a digest with nothing new
+    const third = await gate.reserve(4, false);
+    // the slot after the second (about 2 s away), not one after a slot for chat 3 (3 s)
+    expect(third.waitMs).toBeLessThan(second.waitMs + 1500);
   });
 
   it("spaces sends to one chat through two processes' gates", async () => {
