@@ -66,15 +66,12 @@ export type TakeResult = { ticket: Ticket } | { deferMs: number };
  * after `answeredAt` (a ticket), the chat's limits, or a pause.
  */
 export interface Reservation {
-  chatId: number;
-  group: boolean;
   /** 1 reserved, 0 the chat must wait, 2 paused */
   code: 0 | 1 | 2;
   waitMs: number;
   /** set when reserved (code 1) */
   ticket?: Ticket;
-  /** performance.now() when asked and when answered */
-  askedAt: number;
+  /** performance.now() when the answer came */
   answeredAt: number;
 }
 
@@ -246,7 +243,7 @@ export function createRateGate(redis: Redis, keys: Keys, options: RateGateOption
     else heardUnpausedAt = Math.max(heardUnpausedAt, askedAt);
     // a chat's own limits (code 0) say nothing about the global schedule
     if (code !== 0) spareSlots = code === 1 && waitMs <= 0;
-    const reservation: Reservation = { chatId, group, code, waitMs, askedAt, answeredAt };
+    const reservation: Reservation = { code, waitMs, answeredAt };
     if (code === 1 && member !== undefined) reservation.ticket = { chatId, group, member };
     return reservation;
   }

@@ -30,7 +30,7 @@ export interface SlotAhead {
  * Telegram gives users positive ids and groups, supergroups and channels
  * negative ones, so the id tells the chat's kind before its record is read.
  */
-export function isGroupId(chatId: number): boolean {
+function isGroupId(chatId: number): boolean {
   return chatId < 0;
 }
 

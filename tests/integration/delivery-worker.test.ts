@@ -394,6 +394,22 @@ describe("delivery worker: paid broadcasts", () => {
   });
 });
 
+/**
+ * A gate at 1000/s with no chat gap and `groupPerMinute`, whose first slot
+ * came at once, so jobs reserve their first slot ahead (slot-ahead.ts).
+ */
+async function gateWithSlotsToSpare(groupPerMinute: number) {
+  const { redis, keys } = await useRedis();
+  const gate = createRateGate(redis, keys, {
+    perSecond: 1000,
+    chatGapMs: 0,
+    groupPerMinute,
+    maxWaitMs: 50,
+  });
+  await gate.reserve(1, false);
+  return gate;
+}
+
 describe("rate gate", () => {
   it("lets at most 20 messages a minute into one group, and defers the 21st", async () => {
     const { redis, keys } = await useRedis();
@@ -426,14 +442,7 @@ describe("rate gate", () => {
   });
 
   it("counts a slot taken ahead once when the first part claims it", async () => {
-    const { redis, keys } = await useRedis();
-    const gate = createRateGate(redis, keys, {
-      perSecond: 1000,
-      chatGapMs: 0,
-      groupPerMinute: 2,
-      maxWaitMs: 50,
-    });
-    await gate.reserve(1, false); // at once: the gate has slots to spare
+    const gate = await gateWithSlotsToSpare(2);
     const ahead = takeSlotAhead(gate, -42);
     expect(await ahead.claim(-42, true)).toHaveProperty("ticket");
     ahead.drop();
@@ -442,14 +451,7 @@ describe("rate gate", () => {
   });
 
   it("takes a new slot when the chat's kind or id differs from the one taken ahead", async () => {
-    const { redis, keys } = await useRedis();
-    const gate = createRateGate(redis, keys, {
-      perSecond: 1000,
-      chatGapMs: 0,
-      groupPerMinute: 1,
-      maxWaitMs: 50,
-    });
-    await gate.reserve(1, false);
+    const gate = await gateWithSlotsToSpare(1);
     // a positive id is taken for a private chat; this one is a group after all
     const ahead = takeSlotAhead(gate, 42);
     const taken = await ahead.claim(42, true);
