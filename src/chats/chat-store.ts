@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import { LANGUAGES, type Language } from "../config.ts";
 import type { Keys } from "../redis/keys.ts";
-import { luaScript, runScript } from "../redis/lua-script.ts";
+import { luaScript, runCall, runScript, type ScriptCall, scriptCall } from "../redis/lua-script.ts";
 import {
   CHAT_STATUSES,
   type Chat,
@@ -31,6 +31,8 @@ export interface ChatStore {
   setStatus(id: number, status: ChatStatus): Promise<Chat | undefined>;
   /** Records a delivered digest; never moves the cursor backwards. No-op for a missing chat. */
   setCursor(id: number, cursor: number, deliveredAt: number): Promise<void>;
+  /** setCursor() as a script call, to go with a delivery's other writes. */
+  setCursorCall(id: number, cursor: number, deliveredAt: number): ScriptCall;
   setTitle(id: number, title: string | undefined): Promise<Chat | undefined>;
   addManager(chatId: number, userId: number): Promise<Chat | undefined>;
   removeManager(chatId: number, userId: number): Promise<Chat | undefined>;
@@ -287,6 +289,20 @@ export function createChatStore(redis: Redis, keys: Keys, options: ChatStoreOpti
     throw new Error(`chat ${id} kept changing while being updated; gave up`);
   }
 
+  const setCursorCall = (id: number, cursor: number, deliveredAt: number) =>
+    scriptCall(
+      SET_CURSOR,
+      [keys.chat(id)],
+      [
+        String(Math.floor(cursor)),
+        String(Math.max(0, Math.floor(deliveredAt / 1000))),
+        String(Math.floor(clock() / 1000)),
+        F.cursor,
+        F.lastDeliveryAt,
+        F.updatedAt,
+      ],
+    );
+
   return {
     async get(id) {
       return (await read(id)).chat;
@@ -344,20 +360,10 @@ export function createChatStore(redis: Redis, keys: Keys, options: ChatStoreOpti
     },
 
     async setCursor(id, cursor, deliveredAt) {
-      await runScript(
-        redis,
-        SET_CURSOR,
-        [keys.chat(id)],
-        [
-          String(Math.floor(cursor)),
-          String(Math.max(0, Math.floor(deliveredAt / 1000))),
-          String(Math.floor(clock() / 1000)),
-          F.cursor,
-          F.lastDeliveryAt,
-          F.updatedAt,
-        ],
-      );
+      await runCall(redis, setCursorCall(id, cursor, deliveredAt));
     },
+
+    setCursorCall,
 
     async setTitle(id, title) {
       const clean = cleanTitle(title);

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Keys } from "../redis/keys.ts";
+import { luaScript, runCall, type ScriptCall, scriptCall } from "../redis/lua-script.ts";
 import type { CounterName } from "./counters.ts";
 
 /** How long a job's record (and a chat's flashed ids) are kept: longer than any retry runs. */
@@ -18,6 +19,11 @@ export interface DeliveryRecord {
   done: boolean;
 }
 
+/**
+ * The job's record and the chat's flashes. The *Call methods describe writes
+ * as script calls, for a part's bookkeeping to go to Redis as one command
+ * with the slot's release (lua-script.ts runTogether).
+ */
 export interface DeliveryLog {
   read(jobId: string): Promise<DeliveryRecord>;
   saveParts(jobId: string, parts: string[], cursor?: number): Promise<void>;
@@ -32,10 +38,18 @@ export interface DeliveryLog {
     messageId: number,
     options?: { finish?: boolean },
   ): Promise<void>;
+  markSentCall(
+    jobId: string,
+    index: number,
+    messageId: number,
+    options?: { finish?: boolean },
+  ): ScriptCall;
   setTarget(jobId: string, chatId: number): Promise<void>;
   /** Marks the job finished and drops the stored text, keeping only the small index. */
   finish(jobId: string): Promise<void>;
+  finishCall(jobId: string): ScriptCall;
   markFlashed(chatId: number, articleId: string): Promise<void>;
+  markFlashedCall(chatId: number, articleId: string): ScriptCall;
   /** The articles pushed to the chat as flashes in the last few days. */
   flashedTo(chatId: number): Promise<string[]>;
 }
@@ -49,18 +63,21 @@ const PART = "p";
  * after them, the record's TTL renewed, and the counter ARGV[2] (when not
  * empty) incremented by one.
  */
-const RECORD_WRITE = `
+const RECORD_WRITE = luaScript(`
 local dels = tonumber(ARGV[3])
 for i = 4, 3 + dels do redis.call('HDEL', KEYS[1], ARGV[i]) end
 if #ARGV > 3 + dels then redis.call('HSET', KEYS[1], unpack(ARGV, 4 + dels)) end
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 if ARGV[2] ~= '' then redis.call('HINCRBY', KEYS[2], ARGV[2], 1) end
 return 1
-`;
+`);
 
-type LogRedis = Redis & {
-  deliveryRecordWrite(...args: (string | number)[]): Promise<number>;
-};
+/** SADD of ARGV[2] with the set's TTL (ARGV[1]) renewed. */
+const FLASHED_ADD = luaScript(`
+redis.call('SADD', KEYS[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return 1
+`);
 
 /**
  * Per-job delivery records in Redis: which parts reached Telegram (with their
@@ -69,41 +86,46 @@ type LogRedis = Redis & {
  * never sends the rest of a digest composed differently.
  */
 export function createDeliveryLog(redis: Redis, keys: Keys): DeliveryLog {
-  const client = redis as LogRedis;
-  if (!("deliveryRecordWrite" in client)) {
-    redis.defineCommand("deliveryRecordWrite", { numberOfKeys: 2, lua: RECORD_WRITE });
-  }
-
-  async function write(
+  function writeCall(
     jobId: string,
     fields: Record<string, string | number>,
     options: { count?: CounterName; drop?: string[] } = {},
-  ): Promise<void> {
+  ): ScriptCall {
     const drop = options.drop ?? [];
-    await client.deliveryRecordWrite(
-      keys.deliveryRecord(jobId),
-      keys.deliveryCounters(),
-      RECORD_TTL_SECONDS,
-      options.count ?? "",
-      drop.length,
-      ...drop,
-      ...Object.entries(fields).flat(),
+    return scriptCall(
+      RECORD_WRITE,
+      [keys.deliveryRecord(jobId), keys.deliveryCounters()],
+      [
+        RECORD_TTL_SECONDS,
+        options.count ?? "",
+        drop.length,
+        ...drop,
+        ...Object.entries(fields).flat(),
+      ],
     );
   }
+  const write = (...args: Parameters<typeof writeCall>) => runCall(redis, writeCall(...args));
+
+  function markSentCall(
+    jobId: string,
+    index: number,
+    messageId: number,
+    options: { finish?: boolean } = {},
+  ): ScriptCall {
+    const part = { [`${PART}${index}`]: messageId };
+    return writeCall(
+      jobId,
+      options.finish ? { ...part, [F.done]: 1 } : part,
+      options.finish ? { count: "sent", drop: [F.parts] } : { count: "sent" },
+    );
+  }
+  const finishCall = (jobId: string) => writeCall(jobId, { [F.done]: 1 }, { drop: [F.parts] });
+  const markFlashedCall = (chatId: number, articleId: string) =>
+    scriptCall(FLASHED_ADD, [keys.flashed(chatId)], [RECORD_TTL_SECONDS, articleId]);
 
   return {
     async read(jobId) {
-      const hash = await redis.hgetall(keys.deliveryRecord(jobId));
-      const sent = new Map<number, number>();
-      for (const [field, value] of Object.entries(hash)) {
-        if (field.startsWith(PART)) sent.set(Number(field.slice(PART.length)), Number(value));
-      }
-      const record: DeliveryRecord = { sent, done: hash[F.done] === "1" };
-      if (hash[F.target] !== undefined) record.target = Number(hash[F.target]);
-      const parts = hash[F.parts];
-      if (parts !== undefined) record.parts = JSON.parse(parts) as string[];
-      if (hash[F.cursor] !== undefined) record.cursor = Number(hash[F.cursor]);
-      return record;
+      return decodeRecord(await redis.hgetall(keys.deliveryRecord(jobId)));
     },
     async saveParts(jobId, parts, cursor) {
       await write(jobId, {
@@ -114,28 +136,38 @@ export function createDeliveryLog(redis: Redis, keys: Keys): DeliveryLog {
     async markPart(jobId, index, messageId) {
       await write(jobId, { [`${PART}${index}`]: messageId });
     },
-    async markSent(jobId, index, messageId, options = {}) {
-      const part = { [`${PART}${index}`]: messageId };
-      await write(
-        jobId,
-        options.finish ? { ...part, [F.done]: 1 } : part,
-        options.finish ? { count: "sent", drop: [F.parts] } : { count: "sent" },
-      );
+    async markSent(jobId, index, messageId, options) {
+      await runCall(redis, markSentCall(jobId, index, messageId, options));
     },
+    markSentCall,
     async setTarget(jobId, chatId) {
       await write(jobId, { [F.target]: chatId });
     },
     async finish(jobId) {
-      await write(jobId, { [F.done]: 1 }, { drop: [F.parts] });
+      await runCall(redis, finishCall(jobId));
     },
+    finishCall,
     async markFlashed(chatId, articleId) {
-      const key = keys.flashed(chatId);
-      await redis.multi().sadd(key, articleId).expire(key, RECORD_TTL_SECONDS).exec();
+      await runCall(redis, markFlashedCall(chatId, articleId));
     },
+    markFlashedCall,
     flashedTo(chatId) {
       return redis.smembers(keys.flashed(chatId));
     },
   };
+}
+
+function decodeRecord(hash: Record<string, string>): DeliveryRecord {
+  const sent = new Map<number, number>();
+  for (const [field, value] of Object.entries(hash)) {
+    if (field.startsWith(PART)) sent.set(Number(field.slice(PART.length)), Number(value));
+  }
+  const record: DeliveryRecord = { sent, done: hash[F.done] === "1" };
+  if (hash[F.target] !== undefined) record.target = Number(hash[F.target]);
+  const parts = hash[F.parts];
+  if (parts !== undefined) record.parts = JSON.parse(parts) as string[];
+  if (hash[F.cursor] !== undefined) record.cursor = Number(hash[F.cursor]);
+  return record;
 }
 
 /** True when `articleId` was pushed to the chat as a flash in the last few days, so a digest can leave it out. */

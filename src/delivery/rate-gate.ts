@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import type { Keys } from "../redis/keys.ts";
+import { luaScript, runCall, type ScriptCall, scriptCall } from "../redis/lua-script.ts";
 import { SendWindow } from "./send-window.ts";
 
 /** Telegram: about one message per second to one chat. */
@@ -95,6 +96,8 @@ export interface RateGate {
   reserve(chatId: number, group: boolean): Promise<Reservation>;
   /** Restarts the chat's spacing from now: Telegram saw the message no earlier than its answer. */
   release(ticket: Ticket): Promise<void>;
+  /** release() as a script call, to go with the job's other writes (lua-script.ts runTogether) */
+  releaseCall(ticket: Ticket): ScriptCall;
   /** Stops every send in every process for `ms` (a 429's retry_after); never shortens a pause. */
   pause(ms: number): Promise<void>;
   /** Milliseconds left of the current pause, 0 when none. */
@@ -115,7 +118,7 @@ export interface RateGate {
  * a chat that must wait takes no global slot, so one slow group never delays
  * the others.
  */
-const RESERVE = `
+const RESERVE = luaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local paused = redis.call('PTTL', KEYS[4])
@@ -146,10 +149,10 @@ if groupMax > 0 then
   redis.call('PEXPIRE', KEYS[3], wait + window + 1000)
 end
 return {1, wait, member}
-`;
+`);
 
 /** Moves the chat's next slot to `gap` after now, and its group-window entry to now. */
-const RELEASE = `
+const RELEASE = luaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local gap = tonumber(ARGV[1])
@@ -164,19 +167,13 @@ if window > 0 then
   end
 end
 return 1
-`;
+`);
 
-const PAUSE = `
+const PAUSE = luaScript(`
 local left = redis.call('PTTL', KEYS[1])
 if left < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) end
 return 1
-`;
-
-type GateRedis = Redis & {
-  rateReserve(...args: (string | number)[]): Promise<[0 | 1 | 2, number, string?]>;
-  rateRelease(...args: (string | number)[]): Promise<number>;
-  ratePause(...args: (string | number)[]): Promise<number>;
-};
+`);
 
 /**
  * Telegram's flood limits for messages, shared by every worker process through
@@ -192,12 +189,6 @@ export function createRateGate(redis: Redis, keys: Keys, options: RateGateOption
   const gap = (options.chatGapMs ?? CHAT_GAP_MS) + MARGIN_MS;
   const groupMax = options.groupPerMinute ?? GROUP_PER_MINUTE;
   const window = GROUP_WINDOW_MS + MARGIN_MS;
-  const client = redis as GateRedis;
-  if (!("rateReserve" in client)) {
-    redis.defineCommand("rateReserve", { numberOfKeys: 4, lua: RESERVE });
-    redis.defineCommand("rateRelease", { numberOfKeys: 2, lua: RELEASE });
-    redis.defineCommand("ratePause", { numberOfKeys: 1, lua: PAUSE });
-  }
 
   const sent = new SendWindow(Math.max(1, Math.floor(options.perSecond * WINDOW_SHARE)));
   /** performance.now() until which this process knows sending is paused, and when it last heard it was not */
@@ -225,19 +216,25 @@ export function createRateGate(redis: Redis, keys: Keys, options: RateGateOption
     return (await pausedFor()) === 0;
   }
 
+  function releaseCall(ticket: Ticket): ScriptCall {
+    return scriptCall(
+      RELEASE,
+      [keys.rateChat(ticket.chatId), keys.rateGroup(ticket.chatId)],
+      [gap, ticket.member, ticket.group ? window : 0],
+    );
+  }
+
   async function reserve(chatId: number, group: boolean): Promise<Reservation> {
     const askedAt = performance.now();
-    const [code, waitMs, member] = await client.rateReserve(
-      keys.rateGlobal(),
-      keys.rateChat(chatId),
-      keys.rateGroup(chatId),
-      keys.ratePause(),
-      interval,
-      gap,
-      group ? groupMax : 0,
-      window,
-      maxWaitMs,
-    );
+    const [code, waitMs, member] = (await runCall(
+      redis,
+      scriptCall(
+        RESERVE,
+        [keys.rateGlobal(), keys.rateChat(chatId), keys.rateGroup(chatId), keys.ratePause()],
+        [interval, gap, group ? groupMax : 0, window, maxWaitMs],
+        (reply) => reply,
+      ),
+    )) as [0 | 1 | 2, number, string?];
     const answeredAt = performance.now();
     if (code === 2) heardPaused(askedAt + waitMs);
     else heardUnpausedAt = Math.max(heardUnpausedAt, askedAt);
@@ -290,19 +287,15 @@ export function createRateGate(redis: Redis, keys: Keys, options: RateGateOption
     slotsToSpare: () => spareSlots,
 
     async release(ticket) {
-      await client.rateRelease(
-        keys.rateChat(ticket.chatId),
-        keys.rateGroup(ticket.chatId),
-        gap,
-        ticket.member,
-        ticket.group ? window : 0,
-      );
+      await runCall(redis, releaseCall(ticket));
     },
+
+    releaseCall,
 
     async pause(ms) {
       if (ms <= 0) return;
       heardPaused(performance.now() + ms);
-      await client.ratePause(keys.ratePause(), Math.ceil(ms));
+      await runCall(redis, scriptCall(PAUSE, [keys.ratePause()], [Math.ceil(ms)]));
     },
 
     pausedFor,

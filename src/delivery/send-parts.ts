@@ -1,7 +1,9 @@
 import type { Api } from "grammy";
+import type { Redis } from "ioredis";
 import type { Chat } from "../chats/chat.ts";
 import type { ChatStore } from "../chats/chat-store.ts";
 import type { Logger } from "../logger.ts";
+import { runTogether, type ScriptCall } from "../redis/lua-script.ts";
 import type { DeliveryCounters } from "./counters.ts";
 import type { DeliveryLog, DeliveryRecord } from "./delivery-log.ts";
 import type { RateGate } from "./rate-gate.ts";
@@ -25,6 +27,8 @@ function keepsParts(parts: string[]): boolean {
 
 export interface SendPartsDeps {
   api: Api;
+  /** where a part's bookkeeping (slot, record, onDelivered) goes, as one command */
+  redis: Redis;
   gate: RateGate;
   log: DeliveryLog;
   chats: Pick<ChatStore, "migrate" | "setStatus">;
@@ -43,11 +47,11 @@ export interface SendPartsInput {
   silent: boolean;
   signal?: AbortSignal;
   /**
-   * What must happen once every part is sent or skipped (a digest's cursor,
-   * a flash's mark), given where the parts went. It is started together with
-   * the record's finishing write, so both reach Redis in one round trip.
+   * The write that must happen once every part is sent or skipped (a
+   * digest's cursor, a flash's mark), given where the parts went. It runs in
+   * one script with the record's finishing write and the slot's release.
    */
-  onDelivered?(chatId: number): Promise<unknown>;
+  onDelivered?(chatId: number): ScriptCall;
   /**
    * Stores newly composed parts so a retry sends the same text; called only
    * when there are several (see keepsParts). It is awaited together with the
@@ -81,10 +85,10 @@ export async function sendParts(
   deps: SendPartsDeps,
   input: SendPartsInput,
 ): Promise<SendPartsResult> {
-  const { api, gate, log, chats, counters, logger } = deps;
+  const { api, redis, gate, log, chats, counters, logger } = deps;
   const { jobId, chat, parts, record } = input;
   const group = chat.kind !== "private";
-  const delivered = async (chatId: number) => input.onDelivered?.(chatId);
+  const delivered = (chatId: number) => (input.onDelivered ? [input.onDelivered(chatId)] : []);
   let chatId = record.target ?? chat.id;
   let sent = 0;
   let skipped = 0;
@@ -149,16 +153,16 @@ export async function sendParts(
         throw failure;
       }
       // the slot, the record (finished with the last part) and what follows delivery, in one go
-      await Promise.all([
-        gate.release(taken.ticket),
-        log.markSent(jobId, index, messageId, { finish: last }),
-        last ? delivered(chatId) : undefined,
+      await runTogether(redis, [
+        gate.releaseCall(taken.ticket),
+        log.markSentCall(jobId, index, messageId, { finish: last }),
+        ...(last ? delivered(chatId) : []),
       ]);
       finished = last;
       sent += 1;
       break;
     }
   }
-  if (!finished) await Promise.all([log.finish(jobId), delivered(chatId)]);
+  if (!finished) await runTogether(redis, [log.finishCall(jobId), ...delivered(chatId)]);
   return { status: "delivered", chatId, sent, skipped };
 }

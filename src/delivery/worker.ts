@@ -244,7 +244,7 @@ function createProcessor(deps: ProcessorDeps) {
     const result = await send(job, chat, parts, record, {
       saveParts,
       slotAhead,
-      onDelivered: (chatId) => deps.chats.setCursor(chatId, delivered, deps.now()),
+      onDelivered: (chatId) => deps.chats.setCursorCall(chatId, delivered, deps.now()),
     });
     return outcomeOf(result);
   }
@@ -273,7 +273,7 @@ function createProcessor(deps: ProcessorDeps) {
     const result = await send(job, chat, parts, record, {
       saveParts,
       slotAhead,
-      onDelivered: (chatId) => log.markFlashed(chatId, data.articleId),
+      onDelivered: (chatId) => log.markFlashedCall(chatId, data.articleId),
     });
     return outcomeOf(result);
   }
