@@ -115,7 +115,10 @@ describe("the app as a process (npm start)", () => {
     const reader = fake.addUser();
     fake.sendText(reader.id, reader, "/help");
     await fake.waitForMessage(reader.id);
-    expect(app.output()).toContain("setMyCommands");
+    // the log line reaches us through the child's stdout, maybe after the reply
+    await waitFor(() => app.output().includes("Telegram refused setMyCommands"), {
+      message: "the refusal in the app's log",
+    });
   });
 
   it("without BOT_TOKEN prints one line about @BotFather and exits 1", async () => {
