@@ -41,6 +41,7 @@ export interface Chat extends ChatSettings {
   /** ms since epoch, kept to the second, like updatedAt and lastDeliveryAt */
   createdAt: number;
   updatedAt: number;
+  /** when the last digest delivered was composed: what had arrived by then was offered */
   lastDeliveryAt?: number;
   /** user ids who manage a linked channel from their private chat; empty otherwise */
   managers: number[];

@@ -14,7 +14,9 @@ export interface DeliveryRecord {
   target?: number;
   /** the messages as first composed, when there are several, so a retry sends the same parts */
   parts?: string[];
+  /** a digest's cursor and when it was composed, kept with its parts */
   cursor?: number;
+  composedAt?: number;
   /** the job finished; running it again sends nothing */
   done: boolean;
 }
@@ -26,7 +28,11 @@ export interface DeliveryRecord {
  */
 export interface DeliveryLog {
   read(jobId: string): Promise<DeliveryRecord>;
-  saveParts(jobId: string, parts: string[], cursor?: number): Promise<void>;
+  saveParts(
+    jobId: string,
+    parts: string[],
+    digest?: { cursor: number; composedAt: number },
+  ): Promise<void>;
   markPart(jobId: string, index: number, messageId: number): Promise<void>;
   /**
    * markPart for a part Telegram accepted, counted as "sent" in the same
@@ -54,7 +60,13 @@ export interface DeliveryLog {
   flashedTo(chatId: number): Promise<string[]>;
 }
 
-const F = { parts: "parts", cursor: "cursor", target: "to", done: "done" } as const;
+const F = {
+  parts: "parts",
+  cursor: "cursor",
+  composedAt: "at",
+  target: "to",
+  done: "done",
+} as const;
 const PART = "p";
 
 /**
@@ -127,10 +139,10 @@ export function createDeliveryLog(redis: Redis, keys: Keys): DeliveryLog {
     async read(jobId) {
       return decodeRecord(await redis.hgetall(keys.deliveryRecord(jobId)));
     },
-    async saveParts(jobId, parts, cursor) {
+    async saveParts(jobId, parts, digest) {
       await write(jobId, {
         [F.parts]: JSON.stringify(parts),
-        ...(cursor === undefined ? {} : { [F.cursor]: cursor }),
+        ...(digest ? { [F.cursor]: digest.cursor, [F.composedAt]: digest.composedAt } : {}),
       });
     },
     async markPart(jobId, index, messageId) {
@@ -167,6 +179,7 @@ function decodeRecord(hash: Record<string, string>): DeliveryRecord {
   const parts = hash[F.parts];
   if (parts !== undefined) record.parts = JSON.parse(parts) as string[];
   if (hash[F.cursor] !== undefined) record.cursor = Number(hash[F.cursor]);
+  if (hash[F.composedAt] !== undefined) record.composedAt = Number(hash[F.composedAt]);
   return record;
 }
 

@@ -231,20 +231,24 @@ function createProcessor(deps: ProcessorDeps) {
     if (!chat) return { outcome: "skipped", reason: "chat not active" };
     let parts = record.parts;
     let cursor = record.cursor;
+    // what had arrived by then is in the digest; the next one offers what came later
+    let composedAt = record.composedAt ?? deps.now();
     let saveParts: (() => Promise<void>) | undefined;
     if (parts === undefined || cursor === undefined) {
-      const composed = await deps.compose(chat, { now: deps.now(), flashed });
+      composedAt = deps.now();
+      const composed = await deps.compose(chat, { now: composedAt, flashed });
       if (!composed || composed.parts.length === 0) {
         return { outcome: "skipped", reason: "nothing new" };
       }
       ({ parts, cursor } = composed);
-      saveParts = () => log.saveParts(jobId, composed.parts, composed.cursor);
+      const digest = { cursor: composed.cursor, composedAt };
+      saveParts = () => log.saveParts(jobId, composed.parts, digest);
     }
     const delivered = cursor;
     const result = await send(job, chat, parts, record, {
       saveParts,
       slotAhead,
-      onDelivered: (chatId) => deps.chats.setCursorCall(chatId, delivered, deps.now()),
+      onDelivered: (chatId) => deps.chats.setCursorCall(chatId, delivered, composedAt),
     });
     return outcomeOf(result);
   }

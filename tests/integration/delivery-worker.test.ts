@@ -25,6 +25,7 @@ import { createRedis } from "../../src/redis/connection.ts";
 import {
   createFakeTelegram,
   type FakeTelegram,
+  faults,
   type RateLimits,
   type SentMessage,
 } from "../support/fake-telegram.ts";
@@ -170,6 +171,29 @@ describe("delivery worker: digests", () => {
     expect(chat?.cursor).toBe(1_734_000_000_000);
     expect(chat?.lastDeliveryAt).toBeGreaterThan(0);
     expect(await h.delivery.counters.readCounters()).toMatchObject({ sent: 3, failed: 0 });
+  });
+
+  it("keeps when the digest was composed as the last delivery, also when a retry sends it", async () => {
+    const clock = { now: Date.parse("2025-03-01T08:00:00.400Z") };
+    const h = await setup({ now: () => clock.now });
+    const reader = h.fake.addChat({ type: "private" });
+    await subscribe(h, reader.id, "private");
+    h.digests.set(reader.id, digestOf(["Part one", "Part two"], 1_734_000_000_000));
+    const fault = h.fake.failChat(reader.id, faults.serverError(), {
+      times: 1,
+      methods: ["sendMessage"],
+    });
+
+    const job = await enqueueDigest(h.queue, reader.id, 1_734_100_000_000);
+    await waitFor(() => fault.hits === 1, { message: "the first send to fail" });
+    clock.now += 3_600_000;
+    expect(await finished(h.queue, job.id as string)).toMatchObject({ sent: 2 });
+
+    expect(h.composed).toEqual([reader.id]);
+    const chat = await h.chats.get(reader.id);
+    // what arrives after the composition is the next digest's late news (build.ts)
+    expect(chat?.lastDeliveryAt).toBe(Date.parse("2025-03-01T08:00:00Z"));
+    expect(chat?.cursor).toBe(1_734_000_000_000);
   });
 
   it("composes from the store at send time, and sends nothing when nothing is new", async () => {
