@@ -19,6 +19,18 @@ export interface SinceOptions {
   limit?: number;
   /** only articles published at or before this time (ms) */
   untilMs?: number;
+  /**
+   * Also the late news: articles published at or before `afterMs` (but after
+   * `late.publishedAfter`) that the store first got after `late.arrivedAfter`
+   * (and not after `untilMs`). A feed shows an item some minutes after its
+   * date, so it can arrive after a digest that moved past that date.
+   */
+  late?: { arrivedAfter: number; publishedAfter: number };
+}
+
+export interface ArticleStoreOptions {
+  /** when an article is first stored (default Date.now) */
+  now?: () => number;
 }
 
 /** The fields an editor or a later pass may change; `cluster: undefined` takes the article out of its cluster. */
@@ -44,7 +56,7 @@ export interface ArticleStore {
   find(linkOrId: string): Promise<Article | undefined>;
   /** The newest `n`, newest first; with topics, articles in any of them, each once. */
   latest(n: number, options?: LatestOptions): Promise<Article[]>;
-  /** Articles published strictly after `afterMs` (and at or before `untilMs`), newest first, optionally in topics, at most `limit`. */
+  /** Articles published strictly after `afterMs` (and at or before `untilMs`), and the late news when asked, newest first, optionally in topics, at most `limit`. */
   since(afterMs: number, options?: SinceOptions): Promise<Article[]>;
   /** How many articles since() would return without a limit. */
   countSince(afterMs: number, options?: { topics?: string[] }): Promise<number>;
@@ -77,12 +89,17 @@ const MAX_WRITE_ATTEMPTS = 50;
 
 /**
  * The articles in Redis: a hash per article, a zset of all ids and one per
- * topic scored by publishedAt, a canonical-URL → id string and the search
- * index. Writes are compare-and-set scripts: each applies only if the article
- * hash still holds what was read, so concurrent writers never leave an index
- * disagreeing with the hash.
+ * topic scored by publishedAt, a zset of when each was first stored, a
+ * canonical-URL → id string and the search index. Writes are compare-and-set
+ * scripts: each applies only if the article hash still holds what was read,
+ * so concurrent writers never leave an index disagreeing with the hash.
  */
-export function createArticleStore(redis: Redis, keys: Keys): ArticleStore {
+export function createArticleStore(
+  redis: Redis,
+  keys: Keys,
+  options: ArticleStoreOptions = {},
+): ArticleStore {
+  const clock = options.now ?? Date.now;
   const writing = new Map<string, Promise<unknown>>();
 
   /** One write per article at a time in this process, so they never race each other's guard. */
@@ -115,6 +132,7 @@ export function createArticleStore(redis: Redis, keys: Keys): ArticleStore {
     }
     plan.set(keys.articleByUrl(urlHash(article.url)), article.id);
     plan.zadd(keys.articles(), article.publishedAt, article.id);
+    if (!previous) plan.zadd(keys.articlesArrived(), clock(), article.id);
     for (const topic of article.topics) {
       plan.zadd(keys.articlesByTopic(topic), article.publishedAt, article.id);
     }
@@ -174,6 +192,36 @@ export function createArticleStore(redis: Redis, keys: Keys): ArticleStore {
     const merged = [...scores].sort(([a, x], [b, y]) => y - x || (a < b ? 1 : a > b ? -1 : 0));
     const ids = merged.map(([id]) => id);
     return limit === undefined ? ids : ids.slice(0, limit);
+  }
+
+  /**
+   * Articles first stored after `late.arrivedAfter` (and not after `max`) but
+   * published in (late.publishedAfter, afterMs], in any of `topics`. Most of
+   * what arrived is on time, so dates are checked in the publishedAt zset
+   * before any article is read.
+   */
+  async function lateNews(
+    afterMs: number,
+    max: string,
+    late: NonNullable<SinceOptions["late"]>,
+    topics: string[] | undefined,
+  ): Promise<Article[]> {
+    const arrived = await redis.zrange(
+      keys.articlesArrived(),
+      max,
+      bound(late.arrivedAfter, true),
+      "BYSCORE",
+      "REV",
+    );
+    if (arrived.length === 0) return [];
+    const dates = await redis.zmscore(keys.articles(), ...arrived);
+    const dated = arrived.filter((_, i) => {
+      const at = Number(dates[i] ?? Number.NaN);
+      return at <= afterMs && at > late.publishedAfter;
+    });
+    const wanted = topics && topics.length > 0 ? new Set(topics) : undefined;
+    const found = await hydrate(dated);
+    return wanted ? found.filter((a) => a.topics.some((topic) => wanted.has(topic))) : found;
   }
 
   async function get(id: string): Promise<Article | undefined> {
@@ -241,7 +289,19 @@ export function createArticleStore(redis: Redis, keys: Keys): ArticleStore {
       const limit = options.limit === undefined ? undefined : Math.floor(options.limit);
       if (limit !== undefined && !(limit >= 1)) return [];
       const max = options.untilMs === undefined ? "+inf" : bound(options.untilMs, false);
-      return hydrate(await rangeIds(zsets(options.topics), max, bound(afterMs, true), limit));
+      const [published, late] = await Promise.all([
+        rangeIds(
+          zsets(options.topics),
+          max,
+          bound(afterMs, true),
+          options.late ? undefined : limit,
+        ),
+        options.late ? lateNews(afterMs, max, options.late, options.topics) : [],
+      ]);
+      const articles = await hydrate(published);
+      if (late.length === 0) return articles;
+      const merged = [...articles, ...late].sort(newestFirst);
+      return limit === undefined ? merged : merged.slice(0, limit);
     },
 
     async countSince(afterMs, options = {}) {
@@ -411,6 +471,11 @@ function decode(id: string, fields: Record<string, string>): Article {
 function sameFields(a: Record<string, string>, b: Record<string, string>): boolean {
   const names = Object.keys(a);
   return names.length === Object.keys(b).length && names.every((name) => a[name] === b[name]);
+}
+
+/** The order of the publishedAt zsets read newest first: time, then id, both descending. */
+function newestFirst(a: Article, b: Article): number {
+  return b.publishedAt - a.publishedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
 function isEmpty(fields: Record<string, string>): boolean {

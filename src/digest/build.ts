@@ -1,7 +1,7 @@
 import type { Article } from "../articles/article.ts";
-import type { ArticleStore } from "../articles/article-store.ts";
+import type { ArticleStore, SinceOptions } from "../articles/article-store.ts";
 import type { Chat } from "../chats/chat.ts";
-import { digestWindowStart, periodStartOf } from "./period.ts";
+import { digestWindowStart, MAX_LOOKBACK_MS, periodStartOf } from "./period.ts";
 import type { RenderItem } from "./render.ts";
 
 /** What one digest holds, before rendering. */
@@ -51,8 +51,14 @@ interface Story {
  * that would leave the digest empty may it hold more than maxItems. The items
  * are then shown urgent (flash) first, then newest first.
  *
- * Flash items are included like any other; once flash alerts record what was
- * pushed to a chat, those should be left out here.
+ * Late news is in too: an article dated before the window that reached the
+ * store after the last digest was composed (a feed lists an item some
+ * minutes after its date, and a digest may have moved past that date
+ * meanwhile). It sorts as the oldest, so it is taken first and never moves
+ * the cursor back.
+ *
+ * Flash items are included like any other; the worker leaves out those
+ * already pushed to the chat (without-flashed.ts).
  */
 export async function buildDigest(
   chat: DigestChat,
@@ -61,7 +67,11 @@ export async function buildDigest(
 ): Promise<DigestContent | undefined> {
   const now = options.now ?? Date.now();
   const windowStart = digestWindowStart(chat, now);
-  const articles = await deps.articles.since(windowStart, { topics: chat.topics, untilMs: now });
+  const articles = await deps.articles.since(windowStart, {
+    topics: chat.topics,
+    untilMs: now,
+    ...lateNews(chat, now),
+  });
   if (articles.length === 0) return undefined;
 
   const stories = groupStories(articles);
@@ -91,6 +101,19 @@ export async function lastArticleAt(
   const now = options.now ?? Date.now();
   const [newest] = await deps.articles.latest(1, { topics: chat.topics, before: now + 1 });
   return newest?.publishedAt;
+}
+
+/**
+ * The late-news query for a chat that had a digest: arrived after that
+ * digest was composed (lastDeliveryAt is kept to the second, so from the end
+ * of that second: what arrived within it may already have been in it), and
+ * published no earlier than any digest reaches back.
+ */
+function lateNews(chat: DigestChat, now: number): Pick<SinceOptions, "late"> {
+  if (!(chat.cursor > 0) || chat.lastDeliveryAt === undefined) return {};
+  return {
+    late: { arrivedAfter: chat.lastDeliveryAt + 999, publishedAfter: now - MAX_LOOKBACK_MS },
+  };
 }
 
 /** One story per cluster, one per article without a cluster. */

@@ -11,6 +11,8 @@ export interface Keys {
   articles(): string;
   /** zset: article id -> publishedAt ms, one topic */
   articlesByTopic(topic: string): string;
+  /** zset: article id -> ms when the bot first stored it (late news, see ArticleStore.since) */
+  articlesArrived(): string;
   /** string: canonical-URL sha1 -> article id */
   articleByUrl(urlHash: string): string;
   /** set: article ids whose title or summary contain a word (search index) */
@@ -60,6 +62,7 @@ export function createKeys(prefix = "fd:"): Keys {
     article: (id) => `${prefix}article:${id}`,
     articles: () => `${prefix}articles`,
     articlesByTopic: (topic) => `${prefix}articles:topic:${topic}`,
+    articlesArrived: () => `${prefix}articles:arrived`,
     articleByUrl: (urlHash) => `${prefix}article:url:${urlHash}`,
     searchWord: (word) => `${prefix}search:${word}`,
     chat: (chatId) => `${prefix}chat:${chatId}`,

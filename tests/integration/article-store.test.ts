@@ -65,6 +65,9 @@ async function expectConsistent(redis: Redis, keys: Keys, store: ArticleStore): 
     new Map(articles.map((a) => [a.id, a.publishedAt])),
   );
   expect(await store.count()).toBe(articles.length);
+  expect([...(await zsetScores(redis, keys.articlesArrived())).keys()].sort()).toEqual(
+    articles.map((a) => a.id).sort(),
+  );
 
   const topicPrefix = keys.articlesByTopic("");
   const topicKeys = await scan(redis, keys.articlesByTopic("*"));
@@ -369,6 +372,43 @@ describe("ArticleStore.latest, since and countSince", () => {
     await store.put(invented(9));
     await store.put(invented(2));
     expect(await store.newestAt()).toBe(T0 + 9 * MINUTE);
+  });
+});
+
+describe("ArticleStore.since with late news", () => {
+  it("adds what arrived after a time though dated before the window, newest first, within the limit", async () => {
+    const t = await useRedis();
+    const clock = { now: T0 };
+    const store = createArticleStore(t.redis, t.keys, { now: () => clock.now });
+    const stored = async (n: number, arrivedAt: number, overrides: Partial<ArticleInput> = {}) => {
+      clock.now = arrivedAt;
+      return (await store.put(invented(n, overrides))).article.id;
+    };
+    // published at T0 + n minutes
+    const onTime = await stored(1, T0 + 2 * MINUTE);
+    const lateInTopic = await stored(3, T0 + 20 * MINUTE);
+    const lateElsewhere = await stored(2, T0 + 21 * MINUTE, { topics: ["russia"] });
+    const tooOld = await stored(-100, T0 + 22 * MINUTE);
+    const fresh = await stored(15, T0 + 15 * MINUTE);
+    const afterNow = await stored(4, T0 + 40 * MINUTE);
+
+    const window = T0 + 10 * MINUTE;
+    const late = { arrivedAfter: T0 + 10 * MINUTE, publishedAfter: T0 - 60 * MINUTE };
+    const untilMs = T0 + 30 * MINUTE;
+    const ids = async (options: Parameters<ArticleStore["since"]>[1]) =>
+      (await store.since(window, options)).map((a) => a.id);
+
+    expect(await ids({ untilMs })).toEqual([fresh]);
+    expect(await ids({ untilMs, late })).toEqual([fresh, lateInTopic, lateElsewhere]);
+    expect(await ids({ untilMs, late, topics: ["kursk"] })).toEqual([fresh, lateInTopic]);
+    expect(await ids({ untilMs, late, limit: 2 })).toEqual([fresh, lateInTopic]);
+    for (const left of [onTime, tooOld, afterNow]) {
+      expect(await ids({ untilMs, late })).not.toContain(left);
+    }
+    // updating an article does not make it arrive again
+    clock.now = T0 + 25 * MINUTE;
+    await store.put(invented(1, { title: "Invented headline number 1, updated" }));
+    expect(await ids({ untilMs, late })).not.toContain(onTime);
   });
 });
 

@@ -276,6 +276,82 @@ describe("buildDigest", () => {
   });
 });
 
+describe("buildDigest with late news", () => {
+  /** A store whose articles arrive at `clock.now`, and a put that sets it first. */
+  async function arriving() {
+    const t = await useRedis();
+    const clock = { now: NOW };
+    const articles = createArticleStore(t.redis, t.keys, { now: () => clock.now });
+    const arrive = (
+      arrivedAt: number,
+      publishedAt: number,
+      overrides: Partial<ArticleInput> = {},
+    ) => {
+      clock.now = arrivedAt;
+      return put(articles, publishedAt, overrides);
+    };
+    return { articles, arrive };
+  }
+
+  it("offers, once, an article dated before the cursor that arrived after the last digest", async () => {
+    const { articles, arrive } = await arriving();
+    const composedAt = NOW - 2 * HOUR;
+    // in the last digest: composed at composedAt, its newest article published 2 minutes before
+    await arrive(composedAt - MIN, composedAt - 2 * MIN);
+    const earlier = await arrive(composedAt - 5 * MIN, composedAt - 20 * MIN);
+    const late = await arrive(NOW - HOUR, composedAt - 10 * MIN);
+    const fresh = await arrive(NOW - 30 * MIN, NOW - 30 * MIN);
+    const last = chat({ cursor: composedAt - 2 * MIN, lastDeliveryAt: composedAt });
+
+    const digest = await buildDigest(last, { articles }, { now: NOW });
+    expect(digest?.items.map((i) => i.url)).toEqual([fresh.url, late.url]);
+    expect(digest?.items.map((i) => i.url)).not.toContain(earlier.url);
+    expect(digest?.newestAt).toBe(fresh.publishedAt);
+
+    const next = chat({ cursor: fresh.publishedAt, lastDeliveryAt: NOW });
+    expect(await buildDigest(next, { articles }, { now: NOW + HOUR })).toBeUndefined();
+  });
+
+  it("takes late news first when the digest is full, so none is left behind the cursor", async () => {
+    const { articles, arrive } = await arriving();
+    const composedAt = NOW - 2 * HOUR;
+    const late = await arrive(NOW - HOUR, composedAt - 10 * MIN);
+    for (let i = 1; i <= 3; i++) await arrive(NOW - i * MIN, NOW - i * MIN);
+    const last = chat({ cursor: composedAt - 2 * MIN, lastDeliveryAt: composedAt, maxItems: 2 });
+
+    const digest = await buildDigest(last, { articles }, { now: NOW });
+    expect(digest?.items.map((i) => i.url)).toContain(late.url);
+    expect(digest?.more).toBe(2);
+    expect(digest?.newestAt).toBe(NOW - 3 * MIN);
+  });
+
+  it("leaves out what arrived late but is older than any digest reaches, or in other topics", async () => {
+    const { articles, arrive } = await arriving();
+    const composedAt = NOW - 2 * HOUR;
+    const ancient = await arrive(NOW - HOUR, NOW - MAX_LOOKBACK_MS - MIN);
+    const otherTopic = await arrive(NOW - HOUR, composedAt - 10 * MIN, { topics: ["aid"] });
+    const inTopic = await arrive(NOW - HOUR, composedAt - 11 * MIN);
+    const last = chat({
+      cursor: composedAt - 2 * MIN,
+      lastDeliveryAt: composedAt,
+      topics: ["frontline"],
+    });
+
+    const digest = await buildDigest(last, { articles }, { now: NOW });
+    expect(digest?.items.map((i) => i.url)).toEqual([inTopic.url]);
+    expect(digest?.items.map((i) => i.url)).not.toContain(ancient.url);
+    expect(digest?.items.map((i) => i.url)).not.toContain(otherTopic.url);
+  });
+
+  it("does not offer again what arrived within the second the last digest was composed", async () => {
+    const { articles, arrive } = await arriving();
+    const composedAt = NOW - 2 * HOUR;
+    await arrive(composedAt + 500, composedAt - 10 * MIN);
+    const last = chat({ cursor: composedAt - 2 * MIN, lastDeliveryAt: composedAt });
+    expect(await buildDigest(last, { articles }, { now: NOW })).toBeUndefined();
+  });
+});
+
 describe("lastArticleAt", () => {
   it("is the newest article in the chat's topics, not after now", async () => {
     const { articles } = await setup();
