@@ -55,7 +55,9 @@ interface Story {
  * store after the last digest was composed (a feed lists an item some
  * minutes after its date, and a digest may have moved past that date
  * meanwhile). It sorts as the oldest, so it is taken first and never moves
- * the cursor back.
+ * the cursor back. Only when more late stories arrive between two digests
+ * than a digest holds (a feed back after a long outage) are the rest not
+ * offered again; /latest and /search still have them.
  *
  * Flash items are included like any other; the worker leaves out those
  * already pushed to the chat (without-flashed.ts).
