@@ -36,14 +36,8 @@ export interface DeliveryLog {
   markPart(jobId: string, index: number, messageId: number): Promise<void>;
   /**
    * markPart for a part Telegram accepted, counted as "sent" in the same
-   * transaction; with `finish`, also what finish() does (for the last part).
+   * script; with `finish`, also what finish() does (for the last part).
    */
-  markSent(
-    jobId: string,
-    index: number,
-    messageId: number,
-    options?: { finish?: boolean },
-  ): Promise<void>;
   markSentCall(
     jobId: string,
     index: number,
@@ -54,7 +48,7 @@ export interface DeliveryLog {
   /** Marks the job finished and drops the stored text, keeping only the small index. */
   finish(jobId: string): Promise<void>;
   finishCall(jobId: string): ScriptCall;
-  markFlashed(chatId: number, articleId: string): Promise<void>;
+  /** Records that the chat got `articleId` as a flash. */
   markFlashedCall(chatId: number, articleId: string): ScriptCall;
   /** The articles pushed to the chat as flashes in the last few days. */
   flashedTo(chatId: number): Promise<string[]>;
@@ -148,9 +142,6 @@ export function createDeliveryLog(redis: Redis, keys: Keys): DeliveryLog {
     async markPart(jobId, index, messageId) {
       await write(jobId, { [`${PART}${index}`]: messageId });
     },
-    async markSent(jobId, index, messageId, options) {
-      await runCall(redis, markSentCall(jobId, index, messageId, options));
-    },
     markSentCall,
     async setTarget(jobId, chatId) {
       await write(jobId, { [F.target]: chatId });
@@ -159,9 +150,6 @@ export function createDeliveryLog(redis: Redis, keys: Keys): DeliveryLog {
       await runCall(redis, finishCall(jobId));
     },
     finishCall,
-    async markFlashed(chatId, articleId) {
-      await runCall(redis, markFlashedCall(chatId, articleId));
-    },
     markFlashedCall,
     flashedTo(chatId) {
       return redis.smembers(keys.flashed(chatId));
