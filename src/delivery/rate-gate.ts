@@ -2,7 +2,7 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import type { Keys } from "../redis/keys.ts";
-import { luaScript, runCall, type ScriptCall, scriptCall } from "../redis/lua-script.ts";
+import { luaScript, runCall, runScript, type ScriptCall, scriptCall } from "../redis/lua-script.ts";
 import { SendWindow } from "./send-window.ts";
 
 /** Telegram: about one message per second to one chat. */
@@ -226,14 +226,11 @@ export function createRateGate(redis: Redis, keys: Keys, options: RateGateOption
 
   async function reserve(chatId: number, group: boolean): Promise<Reservation> {
     const askedAt = performance.now();
-    const [code, waitMs, member] = (await runCall(
+    const [code, waitMs, member] = (await runScript(
       redis,
-      scriptCall(
-        RESERVE,
-        [keys.rateGlobal(), keys.rateChat(chatId), keys.rateGroup(chatId), keys.ratePause()],
-        [interval, gap, group ? groupMax : 0, window, maxWaitMs],
-        (reply) => reply,
-      ),
+      RESERVE,
+      [keys.rateGlobal(), keys.rateChat(chatId), keys.rateGroup(chatId), keys.ratePause()],
+      [interval, gap, group ? groupMax : 0, window, maxWaitMs],
     )) as [0 | 1 | 2, number, string?];
     const answeredAt = performance.now();
     if (code === 2) heardPaused(askedAt + waitMs);
@@ -295,7 +292,7 @@ export function createRateGate(redis: Redis, keys: Keys, options: RateGateOption
     async pause(ms) {
       if (ms <= 0) return;
       heardPaused(performance.now() + ms);
-      await runCall(redis, scriptCall(PAUSE, [keys.ratePause()], [Math.ceil(ms)]));
+      await runScript(redis, PAUSE, [keys.ratePause()], [Math.ceil(ms)]);
     },
 
     pausedFor,
