@@ -86,10 +86,18 @@ const LANG_TAG = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const MAX_WRITE_ATTEMPTS = 50;
+/**
+ * How long the store remembers when an article arrived. Only late news is
+ * looked up by arrival (SinceOptions.late), and no digest reaches back more
+ * than two days (digest/period.ts MAX_LOOKBACK_MS); a day more is margin.
+ * Older entries are dropped as new articles arrive, so the arrival index
+ * holds a few days of articles, not every article ever stored.
+ */
+export const ARRIVALS_KEPT_MS = 3 * 24 * 3600 * 1000;
 
 /**
  * The articles in Redis: a hash per article, a zset of all ids and one per
- * topic scored by publishedAt, a zset of when each was first stored, a
+ * topic scored by publishedAt, a zset of when each was first stored (the last ARRIVALS_KEPT_MS), a
  * canonical-URL → id string and the search index. Writes are compare-and-set
  * scripts: each applies only if the article hash still holds what was read,
  * so concurrent writers never leave an index disagreeing with the hash.
@@ -132,7 +140,15 @@ export function createArticleStore(
     }
     plan.set(keys.articleByUrl(urlHash(article.url)), article.id);
     plan.zadd(keys.articles(), article.publishedAt, article.id);
-    if (!previous) plan.zadd(keys.articlesArrived(), clock(), article.id);
+    if (!previous) {
+      const arrivedAt = clock();
+      plan.zadd(keys.articlesArrived(), arrivedAt, article.id);
+      plan.zremrangebyscore(
+        keys.articlesArrived(),
+        "-inf",
+        bound(arrivedAt - ARRIVALS_KEPT_MS, true),
+      );
+    }
     for (const topic of article.topics) {
       plan.zadd(keys.articlesByTopic(topic), article.publishedAt, article.id);
     }
@@ -504,7 +520,10 @@ for i = 1, #current, 2 do stored[current[i]] = current[i + 1] end
 for i = 2, 2 * n, 2 do
   if stored[ARGV[i]] ~= ARGV[i + 1] then return 0 end
 end
-local allowed = { del = true, hset = true, set = true, zadd = true, zrem = true, sadd = true, srem = true }
+local allowed = {
+  del = true, hset = true, set = true, zadd = true, zrem = true, zremrangebyscore = true,
+  sadd = true, srem = true,
+}
 local writes = {}
 local i = 2 * n + 2
 while i <= #ARGV do
@@ -546,6 +565,10 @@ class WritePlan implements SetWriter {
   }
   zrem(key: string, member: string): void {
     this.queue("zrem", key, [member]);
+  }
+  /** `min` and `max` are ZRANGE BYSCORE bounds (see bound()) */
+  zremrangebyscore(key: string, min: string, max: string): void {
+    this.queue("zremrangebyscore", key, [min, max]);
   }
   sadd(key: string, ...members: string[]): void {
     this.queue("sadd", key, members);

@@ -3,12 +3,14 @@ import type { Redis } from "ioredis";
 import { describe, expect, it, onTestFinished } from "vitest";
 import type { Article, ArticleInput } from "../../src/articles/article.ts";
 import {
+  ARRIVALS_KEPT_MS,
   type ArticleStore,
   createArticleStore,
   InvalidArticleError,
 } from "../../src/articles/article-store.ts";
 import { articleId, InvalidUrlError, urlHash } from "../../src/articles/canonical-url.ts";
 import { indexWords } from "../../src/articles/search-index.ts";
+import { MAX_LOOKBACK_MS } from "../../src/digest/period.ts";
 import { createKeys, type Keys } from "../../src/redis/keys.ts";
 import { type TestRedis, useRedis } from "../support/redis.ts";
 
@@ -409,6 +411,35 @@ describe("ArticleStore.since with late news", () => {
     clock.now = T0 + 25 * MINUTE;
     await store.put(invented(1, { title: "Invented headline number 1, updated" }));
     expect(await ids({ untilMs, late })).not.toContain(onTime);
+  });
+});
+
+describe("ArticleStore arrival index", () => {
+  it("forgets when an article arrived once that is older than any late-news lookup, keeping the article", async () => {
+    const t = await useRedis();
+    const clock = { now: T0 };
+    const store = createArticleStore(t.redis, t.keys, { now: () => clock.now });
+    const first = (await store.put(invented(1))).article.id;
+    clock.now = T0 + ARRIVALS_KEPT_MS;
+    const second = (await store.put(invented(2))).article.id;
+    expect([...(await zsetScores(t.redis, t.keys.articlesArrived())).keys()].sort()).toEqual(
+      [first, second].sort(),
+    );
+
+    clock.now = T0 + ARRIVALS_KEPT_MS + 1;
+    const third = (await store.put(invented(3))).article.id;
+    expect(await zsetScores(t.redis, t.keys.articlesArrived())).toEqual(
+      new Map([
+        [second, T0 + ARRIVALS_KEPT_MS],
+        [third, T0 + ARRIVALS_KEPT_MS + 1],
+      ]),
+    );
+    expect((await store.get(first))?.id).toBe(first);
+    expect((await store.latest(5)).map((a) => a.id)).toContain(first);
+  });
+
+  it("keeps arrivals longer than any digest reaches back", () => {
+    expect(ARRIVALS_KEPT_MS).toBeGreaterThan(MAX_LOOKBACK_MS);
   });
 });
 
