@@ -19,13 +19,26 @@ export interface SinceOptions {
   limit?: number;
   /** only articles published at or before this time (ms) */
   untilMs?: number;
-  /**
-   * Also the late news: articles published at or before `afterMs` (but after
-   * `late.publishedAfter`) that the store first got after `late.arrivedAfter`
-   * (and not after `untilMs`). A feed shows an item some minutes after its
-   * date, so it can arrive after a digest that moved past that date.
-   */
-  late?: { arrivedAfter: number; publishedAfter: number };
+}
+
+/**
+ * The late news after a time: articles published at or before it (but
+ * after `publishedAfter`) that the store first got after `arrivedAfter` and
+ * not after `untilMs`. A feed shows an item some minutes after its date, so
+ * it can arrive after a digest that moved past that date.
+ */
+export interface LateOptions {
+  arrivedAfter: number;
+  publishedAfter: number;
+  untilMs: number;
+  /** only articles in at least one of these topics; absent or empty means every topic */
+  topics?: string[];
+}
+
+/** An article and when the store first got it (ms). */
+export interface LateArticle {
+  article: Article;
+  arrivedAt: number;
 }
 
 export interface ArticleStoreOptions {
@@ -56,8 +69,10 @@ export interface ArticleStore {
   find(linkOrId: string): Promise<Article | undefined>;
   /** The newest `n`, newest first; with topics, articles in any of them, each once. */
   latest(n: number, options?: LatestOptions): Promise<Article[]>;
-  /** Articles published strictly after `afterMs` (and at or before `untilMs`), and the late news when asked, newest first, optionally in topics, at most `limit`. */
+  /** Articles published strictly after `afterMs` (and at or before `untilMs`), newest first, optionally in topics, at most `limit`. */
   since(afterMs: number, options?: SinceOptions): Promise<Article[]>;
+  /** The late news dated at or before `afterMs` (see LateOptions), first arrived first. */
+  arrivedLate(afterMs: number, options: LateOptions): Promise<LateArticle[]>;
   /** How many articles since() would return without a limit. */
   countSince(afterMs: number, options?: { topics?: string[] }): Promise<number>;
   /** Newest publishedAt, or undefined when empty. */
@@ -211,33 +226,35 @@ export function createArticleStore(
   }
 
   /**
-   * Articles first stored after `late.arrivedAfter` (and not after `max`) but
-   * published in (late.publishedAfter, afterMs], in any of `topics`. Most of
-   * what arrived is on time, so dates are checked in the publishedAt zset
-   * before any article is read.
+   * Most of what arrived is on time, so dates are checked in the publishedAt
+   * zset before any article is read.
    */
-  async function lateNews(
-    afterMs: number,
-    max: string,
-    late: NonNullable<SinceOptions["late"]>,
-    topics: string[] | undefined,
-  ): Promise<Article[]> {
+  async function arrivedLate(afterMs: number, options: LateOptions): Promise<LateArticle[]> {
     const arrived = await redis.zrange(
       keys.articlesArrived(),
-      max,
-      bound(late.arrivedAfter, true),
+      bound(options.arrivedAfter, true),
+      bound(options.untilMs, false),
       "BYSCORE",
-      "REV",
+      "WITHSCORES",
     );
     if (arrived.length === 0) return [];
-    const dates = await redis.zmscore(keys.articles(), ...arrived);
-    const dated = arrived.filter((_, i) => {
+    const ids: string[] = [];
+    const arrivals = new Map<string, number>();
+    for (let i = 0; i + 1 < arrived.length; i += 2) {
+      ids.push(arrived[i] as string);
+      arrivals.set(arrived[i] as string, Number(arrived[i + 1]));
+    }
+    const dates = await redis.zmscore(keys.articles(), ...ids);
+    const dated = ids.filter((_, i) => {
       const at = Number(dates[i] ?? Number.NaN);
-      return at <= afterMs && at > late.publishedAfter;
+      return at <= afterMs && at > options.publishedAfter;
     });
-    const wanted = topics && topics.length > 0 ? new Set(topics) : undefined;
-    const found = await hydrate(dated);
-    return wanted ? found.filter((a) => a.topics.some((topic) => wanted.has(topic))) : found;
+    const wanted =
+      options.topics && options.topics.length > 0 ? new Set(options.topics) : undefined;
+    const found = (await hydrate(dated)).filter(
+      (a) => !wanted || a.topics.some((topic) => wanted.has(topic)),
+    );
+    return found.map((article) => ({ article, arrivedAt: arrivals.get(article.id) ?? 0 }));
   }
 
   async function get(id: string): Promise<Article | undefined> {
@@ -305,20 +322,10 @@ export function createArticleStore(
       const limit = options.limit === undefined ? undefined : Math.floor(options.limit);
       if (limit !== undefined && !(limit >= 1)) return [];
       const max = options.untilMs === undefined ? "+inf" : bound(options.untilMs, false);
-      const [published, late] = await Promise.all([
-        rangeIds(
-          zsets(options.topics),
-          max,
-          bound(afterMs, true),
-          options.late ? undefined : limit,
-        ),
-        options.late ? lateNews(afterMs, max, options.late, options.topics) : [],
-      ]);
-      const articles = await hydrate(published);
-      if (late.length === 0) return articles;
-      const merged = [...articles, ...late].sort(newestFirst);
-      return limit === undefined ? merged : merged.slice(0, limit);
+      return hydrate(await rangeIds(zsets(options.topics), max, bound(afterMs, true), limit));
     },
+
+    arrivedLate,
 
     async countSince(afterMs, options = {}) {
       const min = bound(afterMs, true);
@@ -487,11 +494,6 @@ function decode(id: string, fields: Record<string, string>): Article {
 function sameFields(a: Record<string, string>, b: Record<string, string>): boolean {
   const names = Object.keys(a);
   return names.length === Object.keys(b).length && names.every((name) => a[name] === b[name]);
-}
-
-/** The order of the publishedAt zsets read newest first: time, then id, both descending. */
-function newestFirst(a: Article, b: Article): number {
-  return b.publishedAt - a.publishedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
 function isEmpty(fields: Record<string, string>): boolean {

@@ -29,10 +29,14 @@ export interface ChatStore {
   ): Promise<{ ok: true; chat: Chat } | { ok: false; errors: SettingError[] }>;
   /** active: (re)scheduled; anything else: removed from the schedule. Undefined when the chat is missing. */
   setStatus(id: number, status: ChatStatus): Promise<Chat | undefined>;
-  /** Records a delivered digest; never moves the cursor backwards. No-op for a missing chat. */
-  setCursor(id: number, cursor: number, deliveredAt: number): Promise<void>;
+  /**
+   * Records a delivered digest composed at `deliveredAt`; never moves the
+   * cursor backwards. `lateFrom` is the digest's (DigestContent.lateFrom),
+   * undefined when it held all the late news. No-op for a missing chat.
+   */
+  setCursor(id: number, cursor: number, deliveredAt: number, lateFrom?: number): Promise<void>;
   /** setCursor() as a script call, to go with a delivery's other writes. */
-  setCursorCall(id: number, cursor: number, deliveredAt: number): ScriptCall;
+  setCursorCall(id: number, cursor: number, deliveredAt: number, lateFrom?: number): ScriptCall;
   setTitle(id: number, title: string | undefined): Promise<Chat | undefined>;
   addManager(chatId: number, userId: number): Promise<Chat | undefined>;
   removeManager(chatId: number, userId: number): Promise<Chat | undefined>;
@@ -78,6 +82,7 @@ const F = {
   createdAt: "a",
   updatedAt: "u",
   lastDeliveryAt: "d",
+  lateFrom: "e",
   managers: "g",
 } as const;
 
@@ -160,23 +165,34 @@ const COMMIT = luaScript(COMMIT_SCRIPT);
 
 /**
  * setCursor in one step: cursor (ms) and last delivery (s) only move forward,
- * the update time is stamped when either moved. Both only grow, so no
- * compare-and-set is needed, and neither touches the schedule. A missing chat
- * is left missing. ARGV: cursor ms, delivered s, now s, field names c d u.
+ * the update time is stamped when anything moved. Both only grow, so no
+ * compare-and-set is needed, and neither touches the schedule. The late-news
+ * mark (lateFrom, ms) is set, or dropped when ARGV[7] is empty, only by the
+ * delivery composed last, so an older job finishing late cannot bring back
+ * news a newer digest offered. A missing chat is left missing.
+ * ARGV: cursor ms, delivered s, now s, field names c d u, lateFrom ms or '',
+ * its field name e.
  */
 const SET_CURSOR_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local stored = redis.call('HMGET', KEYS[1], ARGV[4], ARGV[5])
+local stored = redis.call('HMGET', KEYS[1], ARGV[4], ARGV[5], ARGV[8])
 local changes = {}
 if tonumber(ARGV[1]) > tonumber(stored[1] or '0') then
   changes[#changes + 1] = ARGV[4]
   changes[#changes + 1] = ARGV[1]
 end
+local newest = stored[2] == false or tonumber(ARGV[2]) >= tonumber(stored[2])
 if stored[2] == false or tonumber(ARGV[2]) > tonumber(stored[2]) then
   changes[#changes + 1] = ARGV[5]
   changes[#changes + 1] = ARGV[2]
 end
-if #changes == 0 then return 0 end
+local dropLate = newest and ARGV[7] == '' and stored[3] ~= false
+if newest and ARGV[7] ~= '' and ARGV[7] ~= stored[3] then
+  changes[#changes + 1] = ARGV[8]
+  changes[#changes + 1] = ARGV[7]
+end
+if #changes == 0 and not dropLate then return 0 end
+if dropLate then redis.call('HDEL', KEYS[1], ARGV[8]) end
 changes[#changes + 1] = ARGV[6]
 changes[#changes + 1] = ARGV[3]
 redis.call('HSET', KEYS[1], unpack(changes))
@@ -289,7 +305,7 @@ export function createChatStore(redis: Redis, keys: Keys, options: ChatStoreOpti
     throw new Error(`chat ${id} kept changing while being updated; gave up`);
   }
 
-  const setCursorCall = (id: number, cursor: number, deliveredAt: number) =>
+  const setCursorCall = (id: number, cursor: number, deliveredAt: number, lateFrom?: number) =>
     scriptCall(
       SET_CURSOR,
       [keys.chat(id)],
@@ -300,6 +316,8 @@ export function createChatStore(redis: Redis, keys: Keys, options: ChatStoreOpti
         F.cursor,
         F.lastDeliveryAt,
         F.updatedAt,
+        lateFrom === undefined ? "" : String(Math.floor(lateFrom)),
+        F.lateFrom,
       ],
     );
 
@@ -359,8 +377,8 @@ export function createChatStore(redis: Redis, keys: Keys, options: ChatStoreOpti
       return mutate(id, (current) => (current ? { ...current, status } : undefined));
     },
 
-    async setCursor(id, cursor, deliveredAt) {
-      await runCall(redis, setCursorCall(id, cursor, deliveredAt));
+    async setCursor(id, cursor, deliveredAt, lateFrom) {
+      await runCall(redis, setCursorCall(id, cursor, deliveredAt, lateFrom));
     },
 
     setCursorCall,
@@ -530,6 +548,7 @@ function encode(chat: Chat, builtIn: ChatSettings): string[] {
   if (chat.lastDeliveryAt !== undefined) {
     put(F.lastDeliveryAt, String(Math.floor(chat.lastDeliveryAt / 1000)));
   }
+  if (chat.lateFrom !== undefined) put(F.lateFrom, String(chat.lateFrom));
   if (chat.managers.length) fields.push(...chunked(F.managers, chat.managers.join(",")));
   return fields;
 }
@@ -544,6 +563,7 @@ function decode(id: number, hash: Record<string, string>, builtIn: ChatSettings)
   const quiet = /^(\d\d)(\d\d)-(\d\d)(\d\d)$/.exec(hash[F.quiet] ?? "");
   const threadId = hash[F.threadId];
   const lastDeliveryAt = hash[F.lastDeliveryAt];
+  const lateFrom = hash[F.lateFrom];
   const managers = unchunk(hash, F.managers);
   const switchOf = (value: string | undefined, fallback: boolean) =>
     value === undefined ? fallback : value === "1";
@@ -567,6 +587,7 @@ function decode(id: number, hash: Record<string, string>, builtIn: ChatSettings)
     createdAt: Number(hash[F.createdAt] ?? 0) * 1000,
     updatedAt: Number(hash[F.updatedAt] ?? 0) * 1000,
     ...(lastDeliveryAt !== undefined ? { lastDeliveryAt: Number(lastDeliveryAt) * 1000 } : {}),
+    ...(lateFrom !== undefined ? { lateFrom: Number(lateFrom) } : {}),
     managers: managers ? managers.split(",").map(Number) : [],
   };
 }

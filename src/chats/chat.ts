@@ -43,6 +43,12 @@ export interface Chat extends ChatSettings {
   updatedAt: number;
   /** when the last digest delivered was composed: what had arrived by then was offered */
   lastDeliveryAt?: number;
+  /**
+   * Set only while late news waits that the last digest could not hold: when
+   * the last late story it took arrived (ms). The next digest's late news
+   * starts after it instead of after lastDeliveryAt (digest/build.ts).
+   */
+  lateFrom?: number;
   /** user ids who manage a linked channel from their private chat; empty otherwise */
   managers: number[];
 }

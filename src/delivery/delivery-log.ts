@@ -14,9 +14,10 @@ export interface DeliveryRecord {
   target?: number;
   /** the messages as first composed, when there are several, so a retry sends the same parts */
   parts?: string[];
-  /** a digest's cursor and when it was composed, kept with its parts */
+  /** a digest's cursor, when it was composed and its late-news mark, kept with its parts */
   cursor?: number;
   composedAt?: number;
+  lateFrom?: number;
   /** the job finished; running it again sends nothing */
   done: boolean;
 }
@@ -31,7 +32,7 @@ export interface DeliveryLog {
   saveParts(
     jobId: string,
     parts: string[],
-    digest?: { cursor: number; composedAt: number },
+    digest?: { cursor: number; composedAt: number; lateFrom?: number },
   ): Promise<void>;
   markPart(jobId: string, index: number, messageId: number): Promise<void>;
   /**
@@ -58,6 +59,7 @@ const F = {
   parts: "parts",
   cursor: "cursor",
   composedAt: "at",
+  lateFrom: "late",
   target: "to",
   done: "done",
 } as const;
@@ -137,6 +139,7 @@ export function createDeliveryLog(redis: Redis, keys: Keys): DeliveryLog {
       await write(jobId, {
         [F.parts]: JSON.stringify(parts),
         ...(digest ? { [F.cursor]: digest.cursor, [F.composedAt]: digest.composedAt } : {}),
+        ...(digest?.lateFrom === undefined ? {} : { [F.lateFrom]: digest.lateFrom }),
       });
     },
     async markPart(jobId, index, messageId) {
@@ -168,6 +171,7 @@ function decodeRecord(hash: Record<string, string>): DeliveryRecord {
   if (parts !== undefined) record.parts = JSON.parse(parts) as string[];
   if (hash[F.cursor] !== undefined) record.cursor = Number(hash[F.cursor]);
   if (hash[F.composedAt] !== undefined) record.composedAt = Number(hash[F.composedAt]);
+  if (hash[F.lateFrom] !== undefined) record.lateFrom = Number(hash[F.lateFrom]);
   return record;
 }
 

@@ -233,6 +233,7 @@ function createProcessor(deps: ProcessorDeps) {
     let cursor = record.cursor;
     // what had arrived by then is in the digest; the next one offers what came later
     let composedAt = record.composedAt ?? deps.now();
+    let lateFrom = record.lateFrom;
     let saveParts: (() => Promise<void>) | undefined;
     if (parts === undefined || cursor === undefined) {
       composedAt = deps.now();
@@ -240,15 +241,25 @@ function createProcessor(deps: ProcessorDeps) {
       if (!composed || composed.parts.length === 0) {
         return { outcome: "skipped", reason: "nothing new" };
       }
-      ({ parts, cursor } = composed);
-      const digest = { cursor: composed.cursor, composedAt };
+      ({ parts, cursor, lateFrom } = composed);
+      const digest = {
+        cursor: composed.cursor,
+        composedAt,
+        ...(lateFrom === undefined ? {} : { lateFrom }),
+      };
       saveParts = () => log.saveParts(jobId, composed.parts, digest);
     }
-    const delivered = cursor;
+    const delivered = { cursor, composedAt, lateFrom };
     const result = await send(job, chat, parts, record, {
       saveParts,
       slotAhead,
-      onDelivered: (chatId) => deps.chats.setCursorCall(chatId, delivered, composedAt),
+      onDelivered: (chatId) =>
+        deps.chats.setCursorCall(
+          chatId,
+          delivered.cursor,
+          delivered.composedAt,
+          delivered.lateFrom,
+        ),
     });
     return outcomeOf(result);
   }

@@ -1,5 +1,5 @@
 import type { Article } from "../articles/article.ts";
-import type { ArticleStore, SinceOptions } from "../articles/article-store.ts";
+import type { ArticleStore, LateArticle } from "../articles/article-store.ts";
 import type { Chat } from "../chats/chat.ts";
 import { digestWindowStart, MAX_LOOKBACK_MS, periodStartOf } from "./period.ts";
 import type { RenderItem } from "./render.ts";
@@ -8,7 +8,7 @@ import type { RenderItem } from "./render.ts";
 export interface DigestContent {
   /** urgent first, then newest first */
   items: RenderItem[];
-  /** stories after the cursor that did not fit in this digest; the next digest starts with them */
+  /** stories that did not fit in this digest (late news first); the next digest starts with them */
   more: number;
   /** the cursor to store once every part was sent: the newest publishedAt among the delivered articles */
   newestAt: number;
@@ -16,10 +16,19 @@ export interface DigestContent {
   periodStart: number;
   /** …to now, or to newestAt when stories were left out */
   periodEnd: number;
+  /**
+   * Set when the late news did not all fit: when the last late story taken
+   * arrived (ms). The next digest's late news starts after it, so the rest
+   * comes then (ChatStore.setCursor keeps it as the chat's lateFrom).
+   */
+  lateFrom?: number;
 }
 
 /** The chat fields a digest depends on. */
-export type DigestChat = Pick<Chat, "cursor" | "lastDeliveryAt" | "topics" | "maxItems">;
+export type DigestChat = Pick<
+  Chat,
+  "cursor" | "lastDeliveryAt" | "lateFrom" | "topics" | "maxItems"
+>;
 
 export interface BuildDeps {
   articles: ArticleStore;
@@ -31,6 +40,8 @@ interface Story {
   /** newest publishedAt among its articles */
   latestAt: number;
   urgent: boolean;
+  /** for late news: when its last article arrived */
+  arrivedAt: number;
 }
 
 /**
@@ -55,9 +66,11 @@ interface Story {
  * store after the last digest was composed (a feed lists an item some
  * minutes after its date, and a digest may have moved past that date
  * meanwhile). It sorts as the oldest, so it is taken first and never moves
- * the cursor back. Only when more late stories arrive between two digests
- * than a digest holds (a feed back after a long outage) are the rest not
- * offered again; /latest and /search still have them.
+ * the cursor back. When more late stories wait than the digest holds (a
+ * feed back after a long outage), the first arrived are taken, the digest
+ * holds only those, and `lateFrom` says when the last of them arrived: the
+ * next digest's late news starts after it, so the rest come next, and
+ * nothing is offered twice.
  *
  * Flash items are included like any other; the worker leaves out those
  * already pushed to the chat (without-flashed.ts).
@@ -69,15 +82,18 @@ export async function buildDigest(
 ): Promise<DigestContent | undefined> {
   const now = options.now ?? Date.now();
   const windowStart = digestWindowStart(chat, now);
-  const articles = await deps.articles.since(windowStart, {
-    topics: chat.topics,
-    untilMs: now,
-    ...lateNews(chat, now),
-  });
+  const [onTime, late] = await Promise.all([
+    deps.articles.since(windowStart, { topics: chat.topics, untilMs: now }),
+    lateNews(chat, windowStart, deps, now),
+  ]);
+  const articles = [...onTime, ...late.map((found) => found.article)];
   if (articles.length === 0) return undefined;
 
-  const stories = groupStories(articles);
-  const chosen = chooseOldest(stories, chat.maxItems);
+  const stories = groupStories(articles, arrivals(late));
+  const lateStories = stories.filter((story) => story.latestAt <= windowStart);
+  const limit = itemLimit(chat.maxItems);
+  const overflow = lateStories.length > limit;
+  const chosen = overflow ? chooseFirstArrived(lateStories, limit) : chooseOldest(stories, limit);
   const newestAt = Math.max(...chosen.map((story) => story.latestAt));
   const oldestAt = Math.min(...articles.map((article) => article.publishedAt));
   const more = stories.length - chosen.length;
@@ -86,7 +102,8 @@ export async function buildDigest(
     more,
     newestAt,
     periodStart: periodStartOf(chat, windowStart, oldestAt),
-    periodEnd: more > 0 ? newestAt : now,
+    periodEnd: more > 0 && !overflow ? newestAt : now,
+    ...(overflow ? { lateFrom: Math.max(...chosen.map((story) => story.arrivedAt)) } : {}),
   };
 }
 
@@ -106,36 +123,49 @@ export async function lastArticleAt(
 }
 
 /**
- * The late-news query for a chat that had a digest: arrived after that
- * digest was composed (lastDeliveryAt is kept to the second, so from the end
- * of that second: what arrived within it may already have been in it), and
- * published no earlier than any digest reaches back.
+ * The late news for a chat that had a digest: arrived after that digest was
+ * composed (lastDeliveryAt is kept to the second, so from the end of that
+ * second: what arrived within it may already have been in it), or after its
+ * lateFrom when that digest could not hold all of it; dated at or before the
+ * window, but no earlier than any digest reaches back.
  */
-function lateNews(chat: DigestChat, now: number): Pick<SinceOptions, "late"> {
-  if (!(chat.cursor > 0) || chat.lastDeliveryAt === undefined) return {};
-  return {
-    late: { arrivedAfter: chat.lastDeliveryAt + 999, publishedAfter: now - MAX_LOOKBACK_MS },
-  };
+function lateNews(
+  chat: DigestChat,
+  windowStart: number,
+  deps: BuildDeps,
+  now: number,
+): Promise<LateArticle[]> {
+  if (!(chat.cursor > 0) || chat.lastDeliveryAt === undefined) return Promise.resolve([]);
+  return deps.articles.arrivedLate(windowStart, {
+    arrivedAfter: chat.lateFrom ?? chat.lastDeliveryAt + 999,
+    publishedAfter: now - MAX_LOOKBACK_MS,
+    untilMs: now,
+    topics: chat.topics,
+  });
+}
+
+function arrivals(late: LateArticle[]): Map<string, number> {
+  return new Map(late.map(({ article, arrivedAt }) => [article.id, arrivedAt]));
 }
 
 /** One story per cluster, one per article without a cluster. */
-function groupStories(articles: Article[]): Story[] {
+function groupStories(articles: Article[], arrivals: Map<string, number>): Story[] {
   const clusters = new Map<string, Article[]>();
   const stories: Story[] = [];
   for (const article of articles) {
     if (article.cluster === undefined) {
-      stories.push(story([article]));
+      stories.push(story([article], arrivals));
       continue;
     }
     const members = clusters.get(article.cluster);
     if (members) members.push(article);
     else clusters.set(article.cluster, [article]);
   }
-  for (const members of clusters.values()) stories.push(story(members));
+  for (const members of clusters.values()) stories.push(story(members, arrivals));
   return stories;
 }
 
-function story(members: Article[]): Story {
+function story(members: Article[], arrivals: Map<string, number>): Story {
   const [main, ...others] = [...members].sort(mainFirst);
   if (!main) throw new RangeError("a story needs at least one article");
   return {
@@ -143,6 +173,7 @@ function story(members: Article[]): Story {
     others: others.sort((a, b) => a.publishedAt - b.publishedAt || compareIds(a, b)),
     latestAt: Math.max(...members.map((m) => m.publishedAt)),
     urgent: members.some((m) => m.urgency === "flash"),
+    arrivedAt: Math.max(...members.map((m) => arrivals.get(m.id) ?? 0)),
   };
 }
 
@@ -157,16 +188,34 @@ function mainFirst(a: Article, b: Article): number {
   );
 }
 
-/** The `max` stories with the oldest latestAt, never splitting stories that share the cut-off time. */
-function chooseOldest(stories: Story[], max: number): Story[] {
-  const limit = Math.max(1, Math.floor(max) || 1);
-  const sorted = [...stories].sort((a, b) => a.latestAt - b.latestAt || compareIds(a.main, b.main));
+/** A chat's maxItems as a count of at least one. */
+function itemLimit(maxItems: number): number {
+  return Math.max(1, Math.floor(maxItems) || 1);
+}
+
+/** The `limit` stories with the oldest latestAt, never splitting stories that share the cut-off time. */
+function chooseOldest(stories: Story[], limit: number): Story[] {
+  return firstUpTo(stories, limit, (story) => story.latestAt);
+}
+
+/** The `limit` late stories that arrived first, never splitting stories that arrived at the same time. */
+function chooseFirstArrived(stories: Story[], limit: number): Story[] {
+  return firstUpTo(stories, limit, (story) => story.arrivedAt);
+}
+
+/**
+ * The first `limit` stories by `time` (then id); stories at the cut-off time
+ * are taken or left together, and only when leaving them would take
+ * nothing are there more than `limit`.
+ */
+function firstUpTo(stories: Story[], limit: number, time: (story: Story) => number): Story[] {
+  const sorted = [...stories].sort((a, b) => time(a) - time(b) || compareIds(a.main, b.main));
   const first = sorted[limit];
   const last = sorted[limit - 1];
-  if (!first || !last || first.latestAt !== last.latestAt) return sorted.slice(0, limit);
-  const cut = last.latestAt;
-  const before = sorted.filter((s) => s.latestAt < cut);
-  return before.length > 0 ? before : sorted.filter((s) => s.latestAt === cut);
+  if (!first || !last || time(first) !== time(last)) return sorted.slice(0, limit);
+  const cut = time(last);
+  const before = sorted.filter((s) => time(s) < cut);
+  return before.length > 0 ? before : sorted.filter((s) => time(s) === cut);
 }
 
 function displayOrder(a: Story, b: Story): number {

@@ -21,6 +21,8 @@ export interface ComposedDigest {
   itemCount: number;
   /** stories left for the next digest */
   more: number;
+  /** store with the cursor: where the next digest's late news starts, when this one could not hold it all */
+  lateFrom?: number;
 }
 
 /** The chat fields composing depends on. */
@@ -66,6 +68,7 @@ export async function composeDigest(
     cursor: content.newestAt,
     itemCount: content.items.length,
     more: content.more,
+    ...(content.lateFrom === undefined ? {} : { lateFrom: content.lateFrom }),
   };
 }
 

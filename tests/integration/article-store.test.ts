@@ -7,6 +7,7 @@ import {
   type ArticleStore,
   createArticleStore,
   InvalidArticleError,
+  type LateOptions,
 } from "../../src/articles/article-store.ts";
 import { articleId, InvalidUrlError, urlHash } from "../../src/articles/canonical-url.ts";
 import { indexWords } from "../../src/articles/search-index.ts";
@@ -377,8 +378,8 @@ describe("ArticleStore.latest, since and countSince", () => {
   });
 });
 
-describe("ArticleStore.since with late news", () => {
-  it("adds what arrived after a time though dated before the window, newest first, within the limit", async () => {
+describe("ArticleStore.arrivedLate", () => {
+  it("finds what arrived after a time though dated before the window, first arrived first, with when it arrived", async () => {
     const t = await useRedis();
     const clock = { now: T0 };
     const store = createArticleStore(t.redis, t.keys, { now: () => clock.now });
@@ -393,24 +394,39 @@ describe("ArticleStore.since with late news", () => {
     const tooOld = await stored(-100, T0 + 22 * MINUTE);
     const fresh = await stored(15, T0 + 15 * MINUTE);
     const afterNow = await stored(4, T0 + 40 * MINUTE);
+    const firstLate = await stored(5, T0 + 12 * MINUTE);
 
     const window = T0 + 10 * MINUTE;
-    const late = { arrivedAfter: T0 + 10 * MINUTE, publishedAfter: T0 - 60 * MINUTE };
-    const untilMs = T0 + 30 * MINUTE;
-    const ids = async (options: Parameters<ArticleStore["since"]>[1]) =>
-      (await store.since(window, options)).map((a) => a.id);
+    const late = {
+      arrivedAfter: T0 + 10 * MINUTE,
+      publishedAfter: T0 - 60 * MINUTE,
+      untilMs: T0 + 30 * MINUTE,
+    };
+    const found = async (options: Partial<LateOptions> = {}) =>
+      (await store.arrivedLate(window, { ...late, ...options })).map(({ article, arrivedAt }) => [
+        article.id,
+        arrivedAt,
+      ]);
 
-    expect(await ids({ untilMs })).toEqual([fresh]);
-    expect(await ids({ untilMs, late })).toEqual([fresh, lateInTopic, lateElsewhere]);
-    expect(await ids({ untilMs, late, topics: ["kursk"] })).toEqual([fresh, lateInTopic]);
-    expect(await ids({ untilMs, late, limit: 2 })).toEqual([fresh, lateInTopic]);
-    for (const left of [onTime, tooOld, afterNow]) {
-      expect(await ids({ untilMs, late })).not.toContain(left);
+    expect(await found()).toEqual([
+      [firstLate, T0 + 12 * MINUTE],
+      [lateInTopic, T0 + 20 * MINUTE],
+      [lateElsewhere, T0 + 21 * MINUTE],
+    ]);
+    expect(await found({ topics: ["kursk"] })).toEqual([
+      [firstLate, T0 + 12 * MINUTE],
+      [lateInTopic, T0 + 20 * MINUTE],
+    ]);
+    expect(await found({ arrivedAfter: T0 + 20 * MINUTE })).toEqual([
+      [lateElsewhere, T0 + 21 * MINUTE],
+    ]);
+    for (const left of [onTime, tooOld, fresh, afterNow]) {
+      expect((await found()).map(([id]) => id)).not.toContain(left);
     }
     // updating an article does not make it arrive again
     clock.now = T0 + 25 * MINUTE;
     await store.put(invented(1, { title: "Invented headline number 1, updated" }));
-    expect(await ids({ untilMs, late })).not.toContain(onTime);
+    expect((await found()).map(([id]) => id)).not.toContain(onTime);
   });
 });
 

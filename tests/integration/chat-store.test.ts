@@ -209,6 +209,25 @@ describe("ChatStore", () => {
     expect(await store.get(404)).toBeUndefined();
   });
 
+  it("keeps the late-news mark of the digest composed last only", async () => {
+    const { store } = await setup();
+    await store.ensure(110, { kind: "private" });
+    await store.setCursor(110, 5000, T0, T0 - 700);
+    expect((await store.get(110))?.lateFrom).toBe(T0 - 700);
+    // an older digest finishing later changes nothing of it
+    await store.setCursor(110, 5000, T0 - 10_000);
+    expect((await store.get(110))?.lateFrom).toBe(T0 - 700);
+    await store.setCursor(110, 4000, T0 - 10_000, T0 - 20_000);
+    expect((await store.get(110))?.lateFrom).toBe(T0 - 700);
+    // it survives a settings change, and the next digest that held all the late news drops it
+    await store.updateSettings(110, { maxItems: 7 });
+    expect((await store.get(110))?.lateFrom).toBe(T0 - 700);
+    await store.setCursor(110, 5000, T0 + 10_000);
+    const chat = await store.get(110);
+    expect(chat).toMatchObject({ cursor: 5000, lastDeliveryAt: T0 + 10_000 });
+    expect(chat?.lateFrom).toBeUndefined();
+  });
+
   it("keeps the highest cursor when deliveries finish at once", async () => {
     const { store } = await setup();
     await store.ensure(108, { kind: "private" });

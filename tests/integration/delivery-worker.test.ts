@@ -173,12 +173,16 @@ describe("delivery worker: digests", () => {
     expect(await h.delivery.counters.readCounters()).toMatchObject({ sent: 3, failed: 0 });
   });
 
-  it("keeps when the digest was composed as the last delivery, also when a retry sends it", async () => {
+  it("keeps when the digest was composed, and where its late news stopped, also when a retry sends it", async () => {
     const clock = { now: Date.parse("2025-03-01T08:00:00.400Z") };
     const h = await setup({ now: () => clock.now });
     const reader = h.fake.addChat({ type: "private" });
     await subscribe(h, reader.id, "private");
-    h.digests.set(reader.id, digestOf(["Part one", "Part two"], 1_734_000_000_000));
+    const lateFrom = Date.parse("2025-03-01T07:40:00.123Z");
+    h.digests.set(reader.id, {
+      ...digestOf(["Part one", "Part two"], 1_734_000_000_000),
+      lateFrom,
+    });
     const fault = h.fake.failChat(reader.id, faults.serverError(), {
       times: 1,
       methods: ["sendMessage"],
@@ -194,6 +198,7 @@ describe("delivery worker: digests", () => {
     // what arrives after the composition is the next digest's late news (build.ts)
     expect(chat?.lastDeliveryAt).toBe(Date.parse("2025-03-01T08:00:00Z"));
     expect(chat?.cursor).toBe(1_734_000_000_000);
+    expect(chat?.lateFrom).toBe(lateFrom);
   });
 
   it("composes from the store at send time, and sends nothing when nothing is new", async () => {

@@ -325,6 +325,70 @@ describe("buildDigest with late news", () => {
     expect(digest?.newestAt).toBe(NOW - 3 * MIN);
   });
 
+  it("offers a burst of late news too big for one digest over the next ones, first arrived first, each story once", async () => {
+    const { articles, arrive } = await arriving();
+    const composedAt = NOW - 2 * HOUR;
+    const cursor = composedAt - 2 * MIN;
+    // a feed back after an outage: seven stories dated before the cursor, arriving one after another
+    const late: Article[] = [];
+    for (let i = 0; i < 7; i++) {
+      late.push(await arrive(NOW - HOUR + i, composedAt - (10 + i) * MIN));
+    }
+    const fresh = [
+      await arrive(NOW - 30 * MIN, NOW - 30 * MIN),
+      await arrive(NOW - 20 * MIN, NOW - 20 * MIN),
+    ];
+    let last = chat({ cursor, lastDeliveryAt: composedAt, maxItems: 3 });
+
+    const offered: string[][] = [];
+    for (let n = 0; n < 3; n++) {
+      const now = NOW + n * HOUR;
+      const digest = await buildDigest(last, { articles }, { now });
+      offered.push(digest?.items.map((i) => i.url).sort() ?? []);
+      const { lateFrom: _dropped, ...rest } = last;
+      last = {
+        ...rest,
+        cursor: Math.max(last.cursor, digest?.newestAt ?? 0),
+        lastDeliveryAt: now,
+        ...(digest?.lateFrom === undefined ? {} : { lateFrom: digest.lateFrom }),
+      };
+      if (n === 0) {
+        expect(digest?.more).toBe(6);
+        expect(digest?.lateFrom).toBe(NOW - HOUR + 2);
+        expect(digest?.newestAt).toBeLessThan(cursor);
+      }
+    }
+    const urls = (list: Article[]) => list.map((a) => a.url).sort();
+    expect(offered).toEqual([
+      urls(late.slice(0, 3)),
+      urls(late.slice(3, 6)),
+      urls([late[6] as Article, ...fresh]),
+    ]);
+    expect(last.lateFrom).toBeUndefined();
+    expect(await buildDigest(last, { articles }, { now: NOW + 3 * HOUR })).toBeUndefined();
+  });
+
+  it("takes late stories that arrived at the same moment together", async () => {
+    const { articles, arrive } = await arriving();
+    const composedAt = NOW - 2 * HOUR;
+    const last = chat({ cursor: composedAt - 2 * MIN, lastDeliveryAt: composedAt, maxItems: 2 });
+    const first = await arrive(NOW - HOUR, composedAt - 30 * MIN);
+    const together: Article[] = [];
+    for (let i = 0; i < 3; i++) together.push(await arrive(NOW - HOUR + 5, composedAt - 20 * MIN));
+
+    const digest = await buildDigest(last, { articles }, { now: NOW });
+    expect(digest?.items.map((i) => i.url)).toEqual([first.url]);
+    expect(digest?.lateFrom).toBe(NOW - HOUR);
+
+    const next = await buildDigest(
+      { ...last, lastDeliveryAt: NOW, lateFrom: NOW - HOUR },
+      { articles },
+      { now: NOW + HOUR },
+    );
+    expect(next?.items.map((i) => i.url).sort()).toEqual(together.map((a) => a.url).sort());
+    expect(next?.lateFrom).toBe(NOW - HOUR + 5);
+  });
+
   it("leaves out what arrived late but is older than any digest reaches, or in other topics", async () => {
     const { articles, arrive } = await arriving();
     const composedAt = NOW - 2 * HOUR;

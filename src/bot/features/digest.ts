@@ -65,7 +65,7 @@ digestFeature.chatType(["private", "group", "supergroup"]).command("digest", asy
       ...thread,
     });
   }
-  await ctx.deps.chats.setCursor(chat.id, digest.cursor, now);
+  await ctx.deps.chats.setCursor(chat.id, digest.cursor, now, digest.lateFrom);
   ctx.log.info(
     { items: digest.itemCount, more: digest.more, cursor: digest.cursor },
     "digest sent on request",
