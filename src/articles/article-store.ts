@@ -103,7 +103,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const MAX_WRITE_ATTEMPTS = 50;
 /**
  * How long the store remembers when an article arrived. Only late news is
- * looked up by arrival (SinceOptions.late), and no digest reaches back more
+ * looked up by arrival (arrivedLate), and no digest reaches back more
  * than two days (digest/period.ts MAX_LOOKBACK_MS); a day more is margin.
  * Older entries are dropped as new articles arrive, so the arrival index
  * holds a few days of articles, not every article ever stored.
@@ -112,8 +112,8 @@ export const ARRIVALS_KEPT_MS = 3 * 24 * 3600 * 1000;
 
 /**
  * The articles in Redis: a hash per article, a zset of all ids and one per
- * topic scored by publishedAt, a zset of when each was first stored (the last ARRIVALS_KEPT_MS), a
- * canonical-URL → id string and the search index. Writes are compare-and-set
+ * topic scored by publishedAt, a zset of when each was first stored (for
+ * ARRIVALS_KEPT_MS), a canonical-URL → id string and the search index. Writes are compare-and-set
  * scripts: each applies only if the article hash still holds what was read,
  * so concurrent writers never leave an index disagreeing with the hash.
  */

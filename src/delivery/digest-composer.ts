@@ -32,10 +32,10 @@ interface Entry {
  * The worker's composeDigest, without the articles the chat already got as
  * flashes. A broadcast composes the same digest for every chat with the same
  * topics, language, zone, item limit, cursor, last delivery, late-news
- * mark and flashed articles, so such a digest is composed once and handed out for `reuseMs`
- * (a digest composed that much earlier names a period ending that much
- * earlier, and its cursor still brings anything newer next time). A digest
- * that came out empty is not kept.
+ * mark and flashed articles, so such a digest is composed once and handed
+ * out for `reuseMs` (a digest composed that much earlier names a period
+ * ending that much earlier, and its cursor still brings anything newer next
+ * time). A digest that came out empty is not kept.
  */
 export function createDigestComposer(options: DigestComposerOptions): ComposeForChat {
   const { articles, topics, translate } = options;
