@@ -11,7 +11,10 @@ export interface Keys {
   articles(): string;
   /** zset: article id -> publishedAt ms, one topic */
   articlesByTopic(topic: string): string;
-  /** zset: article id -> ms when the bot first stored it (late news, see ArticleStore.since) */
+  /**
+   * zset: article id -> ms when the bot first stored it, for the last
+   * ARRIVALS_KEPT_MS (late news, see ArticleStore.arrivedLate)
+   */
   articlesArrived(): string;
   /** string: canonical-URL sha1 -> article id */
   articleByUrl(urlHash: string): string;
