@@ -4,8 +4,8 @@ import type { Keys } from "../redis/keys.ts";
 
 /**
  * The store as one chat's digest should see it: articles already pushed to
- * that chat as flashes are left out of `since`, so a digest does not repeat
- * them (the worker records them, see delivery-log.ts).
+ * that chat as flashes are left out of `since` and `arrivedLate`, so a
+ * digest does not repeat them (the worker records them, see delivery-log.ts).
  */
 export function withoutFlashed(
   store: ArticleStore,
@@ -18,23 +18,25 @@ export function withoutFlashed(
 
 /**
  * The store with the articles `skipped` names left out of `since` (and its
- * limit applied after them), for a caller that already knows a chat's
- * flashed articles, as the delivery worker does.
+ * limit applied after them) and of `arrivedLate`, for a caller that already
+ * knows a chat's flashed articles, as the delivery worker does.
  */
 export function withoutArticles(
   store: ArticleStore,
   skipped: ReadonlySet<string> | (() => Promise<ReadonlySet<string>>),
 ): ArticleStore {
+  const skipping = () => (typeof skipped === "function" ? skipped() : skipped);
   return {
     ...store,
     async since(afterMs, options = {}) {
       const { limit, ...unlimited } = options;
-      const [articles, skip] = await Promise.all([
-        store.since(afterMs, unlimited),
-        typeof skipped === "function" ? skipped() : skipped,
-      ]);
+      const [articles, skip] = await Promise.all([store.since(afterMs, unlimited), skipping()]);
       const kept = skip.size === 0 ? articles : articles.filter((article) => !skip.has(article.id));
       return limit === undefined ? kept : kept.slice(0, limit);
+    },
+    async arrivedLate(afterMs, options) {
+      const [late, skip] = await Promise.all([store.arrivedLate(afterMs, options), skipping()]);
+      return skip.size === 0 ? late : late.filter(({ article }) => !skip.has(article.id));
     },
   };
 }

@@ -202,6 +202,13 @@ describe("flash fan-out", () => {
     expect(ids(await forChat2.since(0))).toEqual([other.id, flashed.id]);
     expect(ids(await forChat1.since(0, { limit: 1 }))).toEqual([other.id]);
     expect(ids(await forChat2.since(0, { limit: 1 }))).toEqual([other.id]);
+
+    // and out of the late news: both arrived after a digest that moved past their dates
+    const late = { arrivedAfter: 0, publishedAfter: 0, untilMs: Date.now() + MINUTE };
+    const lateIds = async (store: ArticleStore) =>
+      (await store.arrivedLate(PUBLISHED + 2 * MINUTE, late)).map(({ article }) => article.id);
+    expect(await lateIds(forChat1)).toEqual([other.id]);
+    expect((await lateIds(forChat2)).sort()).toEqual([other.id, flashed.id].sort());
   });
 });
 
