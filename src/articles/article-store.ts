@@ -113,9 +113,10 @@ export const ARRIVALS_KEPT_MS = 3 * 24 * 3600 * 1000;
 /**
  * The articles in Redis: a hash per article, a zset of all ids and one per
  * topic scored by publishedAt, a zset of when each was first stored (for
- * ARRIVALS_KEPT_MS), a canonical-URL → id string and the search index. Writes are compare-and-set
- * scripts: each applies only if the article hash still holds what was read,
- * so concurrent writers never leave an index disagreeing with the hash.
+ * ARRIVALS_KEPT_MS), a canonical-URL → id string and the search index.
+ * Writes are compare-and-set scripts: each applies only if the article hash
+ * still holds what was read, so concurrent writers never leave an index
+ * disagreeing with the hash.
  */
 export function createArticleStore(
   redis: Redis,

@@ -181,11 +181,12 @@ if tonumber(ARGV[1]) > tonumber(stored[1] or '0') then
   changes[#changes + 1] = ARGV[4]
   changes[#changes + 1] = ARGV[1]
 end
-local newest = stored[2] == false or tonumber(ARGV[2]) >= tonumber(stored[2])
-if stored[2] == false or tonumber(ARGV[2]) > tonumber(stored[2]) then
+local delivered, last = tonumber(ARGV[2]), tonumber(stored[2] or '-1')
+if delivered > last then
   changes[#changes + 1] = ARGV[5]
   changes[#changes + 1] = ARGV[2]
 end
+local newest = delivered >= last
 local dropLate = newest and ARGV[7] == '' and stored[3] ~= false
 if newest and ARGV[7] ~= '' and ARGV[7] ~= stored[3] then
   changes[#changes + 1] = ARGV[8]

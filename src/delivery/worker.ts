@@ -249,17 +249,11 @@ function createProcessor(deps: ProcessorDeps) {
       };
       saveParts = () => log.saveParts(jobId, composed.parts, digest);
     }
-    const delivered = { cursor, composedAt, lateFrom };
+    const delivered = cursor;
     const result = await send(job, chat, parts, record, {
       saveParts,
       slotAhead,
-      onDelivered: (chatId) =>
-        deps.chats.setCursorCall(
-          chatId,
-          delivered.cursor,
-          delivered.composedAt,
-          delivered.lateFrom,
-        ),
+      onDelivered: (chatId) => deps.chats.setCursorCall(chatId, delivered, composedAt, lateFrom),
     });
     return outcomeOf(result);
   }
