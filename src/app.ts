@@ -107,6 +107,7 @@ export async function createApp(config: Config, logger = createLogger(config)): 
         feedState: createFeedStateStore(redis, keys),
         tagger,
         adminIds: config.adminIds,
+        floodLimits: config.floodLimits,
         defaultLanguage: config.defaultLanguage,
         defaultTimezone: config.defaultTimezone,
         logger,

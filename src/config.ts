@@ -28,6 +28,36 @@ export function isTimeZone(zone: string): boolean {
 const RATE_MESSAGE = `must be a whole number of messages per second from 1 to ${PAID_BROADCAST_RATE} (above ${FREE_BROADCAST_RATE} only with PAID_BROADCAST=true)`;
 const GRACE_MESSAGE = "must be a whole number of minutes from 0 to 1440 (a day)";
 
+const FLOOD_MESSAGE =
+  'must be "<commands>/<seconds>s" with 1 to 1000 commands in 1 to 3600 seconds, e.g. 10/10s, or "off"';
+
+/** "10/10s" -> at most 10 commands in any 10 s; "off" -> no limit. */
+function floodRate(value: string): { limit: number; windowMs: number } | undefined {
+  const match = /^\s*(\d{1,4})\s*\/\s*(\d{1,4})\s*s\s*$/.exec(value);
+  if (!match) return undefined;
+  return { limit: Number(match[1]), windowMs: Number(match[2]) * 1000 };
+}
+
+const floodLimitVar = (fallback: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default(fallback)
+      .refine((s) => {
+        if (s.trim() === "off") return true;
+        const rate = floodRate(s);
+        return (
+          rate !== undefined &&
+          rate.limit >= 1 &&
+          rate.limit <= 1000 &&
+          rate.windowMs >= 1000 &&
+          rate.windowMs <= 3_600_000
+        );
+      }, FLOOD_MESSAGE)
+      .transform((s) => (s.trim() === "off" ? undefined : floodRate(s))),
+  );
+
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
 const schema = z.object({
@@ -136,6 +166,8 @@ const schema = z.object({
       .transform(Number)
       .refine((n) => n <= 1440, GRACE_MESSAGE),
   ),
+  FLOOD_LIMIT_USER: floodLimitVar("10/10s"),
+  FLOOD_LIMIT_GROUP: floodLimitVar("20/60s"),
 });
 
 export interface Config {
@@ -160,6 +192,11 @@ export interface Config {
   paidBroadcast: boolean;
   /** a digest slot missed by more than this (the process was down) is not sent late */
   digestGraceMinutes: number;
+  /** commands (and presses) one user, and one group, may send before "too many requests" */
+  floodLimits: {
+    user: { limit: number; windowMs: number } | undefined;
+    group: { limit: number; windowMs: number } | undefined;
+  };
 }
 
 /**
@@ -198,6 +235,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
     broadcastRate: e.BROADCAST_RATE,
     paidBroadcast: e.PAID_BROADCAST === "true",
     digestGraceMinutes: e.DIGEST_GRACE_MINUTES,
+    floodLimits: { user: e.FLOOD_LIMIT_USER, group: e.FLOOD_LIMIT_GROUP },
   };
 }
 

@@ -14,6 +14,7 @@ import type { FeedStateStore } from "../feeds/feed-state.ts";
 import type { Source } from "../feeds/sources.ts";
 import type { Logger } from "../logger.ts";
 import type { Keys } from "../redis/keys.ts";
+import type { FloodLimits } from "./flood-limit-store.ts";
 
 /** Everything a feature needs, handed to createBot; nothing is global. */
 export interface BotDeps {
@@ -42,6 +43,8 @@ export interface BotDeps {
   keys: Keys;
   /** How long /subscribe waits for an answer before it ends at the user's next message; default 15 minutes. */
   conversationIdleMs?: number;
+  /** Commands per user and per group before "too many requests"; default DEFAULT_FLOOD_LIMITS. */
+  floodLimits?: FloodLimits;
 }
 
 interface Extras {

@@ -27,6 +27,8 @@ import { statusFeature } from "./features/status.ts";
 import { subscribeFeature } from "./features/subscribe.ts";
 import { topicsFeature } from "./features/topics.ts";
 import { topicsToggleFeature } from "./features/topics-toggle.ts";
+import { floodLimit } from "./flood-limit.ts";
+import { conversationRetry, replyRetry } from "./flood-limit-retry.ts";
 import { createI18n, languageOf } from "./i18n.ts";
 
 export interface BotOptions {
@@ -52,6 +54,7 @@ export function createBot(deps: BotDeps, options: BotOptions): Bot<BotContext> {
     botInfo: options.botInfo,
   });
   const i18n = createI18n<BotContext>(deps.defaultLanguage);
+  bot.api.config.use(replyRetry()); // a 429 on a reply is waited out, not an error
 
   bot.use(sequentialize(chatKey));
   bot.use(async (ctx, next) => {
@@ -68,8 +71,9 @@ export function createBot(deps: BotDeps, options: BotOptions): Bot<BotContext> {
   bot.use((ctx, next) =>
     ctx.message?.from?.is_bot === true && !ctx.message.sender_chat ? undefined : next(),
   );
+  bot.use(floodLimit(deps)); // commands and presses per user and per group
   // Conversations see an update before the features below; state in Redis, per chat.
-  bot.use(conversations(conversationOptions(deps)));
+  bot.use(conversations({ ...conversationOptions(deps), plugins: conversationRetry }));
   bot.use(createSubscribeConversation(deps));
   bot.use(createPostConversation(deps));
   bot.use(createEditConversation(deps));

@@ -56,6 +56,10 @@ export interface Keys {
   rateGroup(chatId: number | string): string;
   /** string: set while Telegram asked every send to wait (429); expires when it may resume */
   ratePause(): string;
+  /** zset: one user's or one group's recent commands, by ms (flood limit; expires with its window) */
+  floodWindow(scope: "user" | "chat", id: number | string): string;
+  /** string: set once "too many requests" was said to a user or group; expires when its window reopens */
+  floodNotice(scope: "user" | "chat", id: number | string): string;
 }
 
 /** Builds the key namespace for one deployment; `prefix` defaults to `fd:`. */
@@ -86,5 +90,7 @@ export function createKeys(prefix = "fd:"): Keys {
     rateChat: (chatId) => `${prefix}rate:chat:${chatId}`,
     rateGroup: (chatId) => `${prefix}rate:group:${chatId}`,
     ratePause: () => `${prefix}rate:pause`,
+    floodWindow: (scope, id) => `${prefix}flood:${scope}:${id}`,
+    floodNotice: (scope, id) => `${prefix}flood:${scope}:${id}:notice`,
   };
 }

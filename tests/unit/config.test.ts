@@ -129,6 +129,24 @@ describe("createConfig", () => {
     );
   });
 
+  it("reads the flood limits as <commands>/<seconds>s or off, with defaults", () => {
+    expect(createConfig({ BOT_TOKEN: token }).floodLimits).toEqual({
+      user: { limit: 10, windowMs: 10_000 },
+      group: { limit: 20, windowMs: 60_000 },
+    });
+    expect(
+      createConfig({ BOT_TOKEN: token, FLOOD_LIMIT_USER: "5/30s", FLOOD_LIMIT_GROUP: "off" })
+        .floodLimits,
+    ).toEqual({ user: { limit: 5, windowMs: 30_000 }, group: undefined });
+    const issues = issuesOf({
+      BOT_TOKEN: token,
+      FLOOD_LIMIT_USER: "10",
+      FLOOD_LIMIT_GROUP: "0/60s",
+    });
+    expect(Object.keys(issues).sort()).toEqual(["FLOOD_LIMIT_GROUP", "FLOOD_LIMIT_USER"]);
+    expect(issues.FLOOD_LIMIT_USER).toContain("e.g. 10/10s");
+  });
+
   it("reports the paid-broadcast rule together with other bad variables", () => {
     const issues = issuesOf({ BROADCAST_RATE: "200", ROLES: "everything" });
     expect(Object.keys(issues).sort()).toEqual(["BOT_TOKEN", "BROADCAST_RATE", "ROLES"]);

@@ -41,3 +41,5 @@ only-editors = This command is for editors.
 
 fallback-unknown-command = I don't know the command { $command }. Send { $help } to see what I can do.
 fallback-private-only = The command { $command } works only in a private chat with me: open @{ $botname } and send it there.
+
+flood-wait = Too many requests — wait { $seconds } s.

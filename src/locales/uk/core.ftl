@@ -41,3 +41,5 @@ only-editors = Ця команда лише для редакторів.
 
 fallback-unknown-command = Команди { $command } я не знаю. Надішліть { $help }, щоб побачити, що я вмію.
 fallback-private-only = Команда { $command } працює лише в особистому чаті зі мною: відкрийте @{ $botname } і надішліть її там.
+
+flood-wait = Забагато запитів — зачекайте { $seconds } с.
