@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Keys } from "../redis/keys.ts";
-import { type Article, type ArticleInput, SUMMARY_MAX_CHARS } from "./article.ts";
+import { type Article, type ArticleInput, capTitle, SUMMARY_MAX_CHARS } from "./article.ts";
 import { articleId, canonicalUrl, InvalidUrlError, urlHash } from "./canonical-url.ts";
 import { indexArticle, type SetWriter, searchArticles } from "./search-index.ts";
 
@@ -383,7 +383,7 @@ type Unchecked = Omit<ArticleInput, "url"> & { id: string; url: string };
 
 /** The article as it will be stored, or an InvalidArticleError naming the first bad field. */
 function checkArticle(input: Unchecked): Article {
-  const title = text(requireString("title", input.title));
+  const title = capTitle(text(requireString("title", input.title)));
   if (title === "") throw new InvalidArticleError("title", "is empty");
   const summary = text(requireString("summary", input.summary));
   const summaryChars = [...summary].length;

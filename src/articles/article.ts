@@ -1,3 +1,5 @@
+import { codePoints, cutAtWord } from "./text-cut.ts";
+
 /** How urgent an article is: a flash is pushed at once to chats with flash alerts on. */
 export type Urgency = "normal" | "flash";
 
@@ -10,6 +12,7 @@ export interface Article {
   id: string;
   /** canonical URL */
   url: string;
+  /** at most TITLE_MAX_CHARS characters */
   title: string;
   /** at most 500 characters */
   summary: string;
@@ -36,3 +39,15 @@ export type ArticleInput = Omit<Article, "id" | "url" | "urgency" | "lang" | "to
 };
 
 export const SUMMARY_MAX_CHARS = 500;
+
+/** Longest title kept or shown, in code points: a headline, never a whole message. */
+export const TITLE_MAX_CHARS = 250;
+
+/**
+ * `title` as the bot keeps and shows it: unchanged when it has at most
+ * `maxChars` code points, else cut at the last word that fits, with "…"
+ * (a single longer word is cut inside it, never inside a surrogate pair).
+ */
+export function capTitle(title: string, maxChars = TITLE_MAX_CHARS): string {
+  return codePoints(title) <= maxChars ? title : cutAtWord(title, maxChars);
+}

@@ -12,7 +12,8 @@ export interface SetWriter {
 }
 
 const MIN_WORD_CHARS = 2;
-const MAX_WORD_CHARS = 64;
+/** Longer words are neither indexed nor looked up. */
+export const MAX_WORD_CHARS = 64;
 const APOSTROPHES = /['`´ʹʼ‘’′]/g;
 const TOKEN = /[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu;
 const LATIN_MARKS = /(\p{Script=Latin})\p{M}+/gu;
@@ -44,6 +45,26 @@ export function queryWords(text: string): string[] {
   const words = new Set<string>();
   for (const token of tokens(text)) add(words, token.replace(/'/g, ""));
   return [...words];
+}
+
+/** Why a query cannot be looked up: no word of two letters or more, or a word longer than any indexed. */
+export type QueryProblem =
+  | { kind: "no-words" }
+  | { kind: "word-too-long"; word: string; length: number; maxChars: number };
+
+/**
+ * The first reason `text` cannot be searched, or undefined when it can. A
+ * word over MAX_WORD_CHARS is named rather than dropped: no article can
+ * match it, and dropping it would search for something else than asked.
+ */
+export function queryProblem(text: string): QueryProblem | undefined {
+  for (const token of tokens(text)) {
+    const length = [...token.replace(/'/g, "")].length;
+    if (length > MAX_WORD_CHARS) {
+      return { kind: "word-too-long", word: token, length, maxChars: MAX_WORD_CHARS };
+    }
+  }
+  return queryWords(text).length === 0 ? { kind: "no-words" } : undefined;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { capTitle } from "../articles/article.ts";
 import {
   countTags,
   isBlankText,
@@ -93,7 +94,9 @@ function createItemWriter(options: RenderOptions): ItemWriter {
       if (out.length > 0) out.append("\n");
     };
 
-    const title = [item.title, item.url].map(sanitizeLine).find((t) => !isBlankText(t)) ?? "";
+    const title = capTitle(
+      [item.title, item.url].map(sanitizeLine).find((t) => !isBlankText(t)) ?? "",
+    );
     const href = safeHref(item.url);
     const flashLabel = item.urgency === "flash" ? flash : "";
     out.mark({ kind: "bold" }, () => {

@@ -1,4 +1,4 @@
-import { type ArticleInput, SUMMARY_MAX_CHARS } from "../articles/article.ts";
+import { type ArticleInput, capTitle, SUMMARY_MAX_CHARS } from "../articles/article.ts";
 import { summarizeSentences } from "../articles/extractive.ts";
 import { splitSentences } from "../articles/sentences.ts";
 import type { Tagger } from "../articles/tagger.ts";
@@ -68,7 +68,7 @@ export function itemToArticle(item: FeedItem, context: ItemContext): ArticleInpu
   });
   const input: ArticleInput = {
     url: item.url,
-    title,
+    title: capTitle(title),
     summary,
     source: context.source.name,
     lang: context.source.lang,

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import type { Redis } from "ioredis";
 import { describe, expect, it, onTestFinished } from "vitest";
-import type { Article, ArticleInput } from "../../src/articles/article.ts";
+import { type Article, type ArticleInput, TITLE_MAX_CHARS } from "../../src/articles/article.ts";
 import {
   ARRIVALS_KEPT_MS,
   type ArticleStore,
@@ -163,6 +163,14 @@ describe("ArticleStore.put and get", () => {
       lang: "en",
     });
     expect(await store.get(article.id)).toEqual(article);
+  });
+
+  it("caps an overlong title at a word, with an ellipsis", async () => {
+    const { store } = await setup();
+    const { article } = await store.put(invented(3, { title: "Invented words ".repeat(300) }));
+    expect([...article.title].length).toBeLessThanOrEqual(TITLE_MAX_CHARS);
+    expect(article.title).toMatch(/^Invented words .*\S…$/);
+    expect((await store.get(article.id))?.title).toBe(article.title);
   });
 
   it("keeps one copy per canonical URL and says whether anything changed", async () => {

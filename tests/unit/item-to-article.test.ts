@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SUMMARY_MAX_CHARS } from "../../src/articles/article.ts";
+import { capTitle, SUMMARY_MAX_CHARS, TITLE_MAX_CHARS } from "../../src/articles/article.ts";
 import { createTagger } from "../../src/articles/tagger.ts";
 import { loadTopics } from "../../src/articles/topics.ts";
 import { clampPublishedAt, itemSentences, itemToArticle } from "../../src/feeds/item-to-article.ts";
@@ -27,7 +27,39 @@ function item(fields: Partial<FeedItem>): FeedItem {
 
 const codePoints = (s: string) => [...s].length;
 
+describe("capTitle", () => {
+  it("leaves a title that fits alone", () => {
+    const fits = "x".repeat(TITLE_MAX_CHARS);
+    expect(capTitle(fits)).toBe(fits);
+  });
+
+  it("cuts a long title at a word and ends it with an ellipsis", () => {
+    const capped = capTitle(`Invented ${"headline ".repeat(40)}`);
+    expect(codePoints(capped)).toBeLessThanOrEqual(TITLE_MAX_CHARS);
+    expect(capped).toMatch(/ headline…$/);
+  });
+
+  it("cuts one endless word inside it, never inside a surrogate pair", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", minLength: 200, maxLength: 600 }), (text) => {
+        const capped = capTitle(text);
+        expect(codePoints(capped)).toBeLessThanOrEqual(TITLE_MAX_CHARS);
+        expect(capped).not.toMatch(
+          /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/,
+        );
+      }),
+    );
+    expect(capTitle("🇺🇦".repeat(300))).toMatch(/^(\uD83C[\uDDE6-\uDDFF])+…$/);
+  });
+});
+
 describe("itemToArticle", () => {
+  it("caps a feed's 4,400-character title", () => {
+    const input = itemToArticle(item({ title: `Invented ${"word ".repeat(880)}` }), context);
+    expect(codePoints(input?.title ?? "")).toBeLessThanOrEqual(TITLE_MAX_CHARS);
+    expect(input?.title).toMatch(/^Invented word .* word…$/);
+  });
+
   it("summarises the full body in whole sentences without boilerplate", () => {
     const [first] = parseFeedText(readFixture("rss2-content.xml").toString("utf8")).items;
     const input = itemToArticle(first as FeedItem, context);
