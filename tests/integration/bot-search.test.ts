@@ -80,6 +80,22 @@ describe("/search", () => {
     expect((await h.fake.waitForMessage(uk.id)).text).toMatch(/^Надішліть \/search/);
   });
 
+  it("names a word too long to look up instead of asking for two letters", async () => {
+    const h = await startBotHarness();
+    await h.articles.put(invented(0));
+    const user = h.fake.addUser();
+    h.fake.sendText(user.id, user, `/search drone ${"a".repeat(5000)}`);
+    const reply = await h.fake.waitForMessage(user.id);
+    expect(reply.text).toBe(
+      `A word in your search is too long: “${"a".repeat(20)}…” has 5,000 letters, and I look up words of at most 64. Send shorter words, for example /search Kursk.`,
+    );
+    const uk = h.fake.addUser({ language_code: "uk" });
+    h.fake.sendText(uk.id, uk, `/search ${"я".repeat(65)}`);
+    expect((await h.fake.waitForMessage(uk.id)).text).toMatch(
+      /^Слово в запиті задовге: «я{20}…» має 65 літер, а я шукаю слова щонайбільше з 64 літер\./,
+    );
+  });
+
   it("answers in a group", async () => {
     const h = await startBotHarness();
     await h.articles.put(invented(0));

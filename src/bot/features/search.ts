@@ -1,11 +1,12 @@
 import { Composer } from "grammy";
-import { queryWords } from "../../articles/search-index.ts";
+import { queryProblem } from "../../articles/search-index.ts";
 import { escapeHtml } from "../../digest/render.ts";
 import type { BotContext } from "../context.ts";
 import { replyWithArticles } from "../reply-articles.ts";
 
 export const SEARCH_RESULTS = 5;
 const QUERY_SHOWN_CHARS = 80;
+const LONG_WORD_SHOWN_CHARS = 20;
 
 function shown(words: string): string {
   const chars = [...words];
@@ -19,8 +20,20 @@ export const searchFeature = new Composer<BotContext>();
 
 searchFeature.chatType(["private", "group", "supergroup"]).command("search", async (ctx) => {
   const words = ctx.match.trim().replace(/\s+/g, " ");
-  if (queryWords(words).length === 0) {
+  const problem = queryProblem(words);
+  if (problem?.kind === "no-words") {
     await ctx.reply(ctx.t("search-usage"));
+    return;
+  }
+  if (problem?.kind === "word-too-long") {
+    const start = [...problem.word].slice(0, LONG_WORD_SHOWN_CHARS).join("");
+    await ctx.reply(
+      ctx.t("search-word-too-long", {
+        word: `${start}…`,
+        length: problem.length,
+        max: problem.maxChars,
+      }),
+    );
     return;
   }
   const found = await ctx.deps.articles.search(words, SEARCH_RESULTS);

@@ -17,4 +17,5 @@ digest-nothing-yet = Nothing new since { $since }. No articles have arrived yet.
 
 search-header = 🔎 <b>Search: { $words }</b>
 search-usage = Send /search with the words to look for, for example /search Kursk. Each word needs at least two letters.
+search-word-too-long = A word in your search is too long: “{ $word }” has { $length } letters, and I look up words of at most { $max }. Send shorter words, for example /search Kursk.
 search-nothing = Nothing found for “{ $words }”. Try fewer words or other ones.
