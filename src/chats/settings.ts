@@ -133,14 +133,16 @@ export function parseTime(text: string): string | undefined {
 }
 
 /**
- * Reads a list of digest times ("8:00, 19:30", "8am 7pm"). Returns them
- * sorted and without repeats, 1 to MAX_TIMES of them, or an error per bad
- * entry.
+ * Reads a list of digest times ("8:00, 19:30", "8am 7pm", "9 21"). Returns
+ * them sorted and without repeats, 1 to MAX_TIMES of them, or an error per
+ * bad entry. An hour followed by a number that cannot be an hour (24 to 59)
+ * is one time: "7 30" is 07:30; "7 15" stays two hours, 07:00 and 15:00.
  */
 export function parseTimes(text: string): SettingResult<string[]> {
   const tokens = text
     .toLowerCase()
     .replace(/(\d)\s+(a\.?m\.?|p\.?m\.?)(?=$|[\s,;])/g, "$1$2")
+    .replace(/(^|[\s,;])(\d{1,2})\s+(2[4-9]|[3-5]\d)(?=$|[\s,;]|a\.?m|p\.?m)/g, "$1$2:$3")
     .split(/[\s,;]+/)
     .filter((token) => token !== "" && !["and", "&", "і", "та", "i"].includes(token));
   return checkTimeList(tokens);
@@ -238,7 +240,7 @@ function invalidTime(input: unknown): { ok: false; errors: SettingError[] } {
     "times",
     "invalid-time",
     { value: show(input) },
-    `${show(input)} is not a time — use HH:MM between 00:00 and 23:59, e.g. 08:00`,
+    `${show(input)} is not a time — write times like 07:30 or 7:30, from 00:00 to 23:59, separated by commas`,
   );
 }
 

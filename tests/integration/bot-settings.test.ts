@@ -242,7 +242,7 @@ describe("/settings", () => {
 
     const bad = await say(h, user.id, user, "25:00");
     expect(bad.text).toContain(
-      "25:00 is not a time — use HH:MM between 00:00 and 23:59, e.g. 08:00",
+      "25:00 is not a time — write times like 07:30 or 7:30, from 00:00 to 23:59, separated by commas",
     );
     expect((await record(h, user.id)).times).toEqual(["08:00"]);
 
@@ -432,7 +432,7 @@ describe("/settings", () => {
     await press(h, menu, user, "⌨️ Ввести час", "message");
     const bad = await say(h, user.id, user, "25:00, 8:00");
     expect(bad.text).toContain(
-      "25:00 — це не час. Вкажіть ГГ:ХХ від 00:00 до 23:59, наприклад 08:00",
+      "25:00 — це не час. Пишіть час як 07:30 або 7:30, від 00:00 до 23:59, через кому",
     );
     expect(bad.text).toContain("Надішліть ще раз");
 

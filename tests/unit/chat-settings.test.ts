@@ -115,7 +115,7 @@ describe("validateSettingsPatch", () => {
       ["invalid-time", "7:60"],
     ]);
     expect(errors[0]?.message).toBe(
-      "25:00 is not a time — use HH:MM between 00:00 and 23:59, e.g. 08:00",
+      "25:00 is not a time — write times like 07:30 or 7:30, from 00:00 to 23:59, separated by commas",
     );
     expect(only({ times: 8 }).code).toBe("invalid-time");
     expect(only({ times: [800] }).code).toBe("invalid-time");
@@ -270,6 +270,14 @@ describe("parseTimes", () => {
     expect(parseTimes("8:00, 19:30")).toEqual({ ok: true, value: ["08:00", "19:30"] });
     expect(parseTimes("7pm 8 am; 08:00")).toEqual({ ok: true, value: ["08:00", "19:00"] });
     expect(parseTimes("9 and 21")).toEqual({ ok: true, value: ["09:00", "21:00"] });
+  });
+
+  it("reads an hour and minutes typed with a space as one time when the minutes cannot be an hour", () => {
+    expect(parseTimes("7 30")).toEqual({ ok: true, value: ["07:30"] });
+    expect(parseTimes("7 30, 19 45")).toEqual({ ok: true, value: ["07:30", "19:45"] });
+    expect(parseTimes("7 30pm")).toEqual({ ok: true, value: ["19:30"] });
+    expect(parseTimes("7 15")).toEqual({ ok: true, value: ["07:00", "15:00"] });
+    expect(parseTimes("7 60").ok).toBe(false);
   });
 
   it("reports every entry that is not a time", () => {

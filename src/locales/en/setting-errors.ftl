@@ -2,7 +2,7 @@
 
 setting-error-invalid-language = { $value } is not a supported language — choose one of: { $allowed }
 setting-error-invalid-timezone = { $value } is not a time zone — send a city like Kyiv or a zone like Europe/Berlin
-setting-error-invalid-time = { $value } is not a time — use HH:MM between 00:00 and 23:59, e.g. 08:00
+setting-error-invalid-time = { $value } is not a time — write times like 07:30 or 7:30, from 00:00 to 23:59, separated by commas
 setting-error-no-times = No time given — send 1 to { $max } times as HH:MM, e.g. 08:00, 19:30
 setting-error-too-many-times = { $count } times is too many — choose at most { $max } digest times a day
 setting-error-invalid-topics = { $value } is not a list of topics — choose any of: { $allowed }, or none for every topic

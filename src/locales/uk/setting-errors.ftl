@@ -2,7 +2,7 @@
 
 setting-error-invalid-language = { $value } — непідтримувана мова. Оберіть одну з: { $allowed }
 setting-error-invalid-timezone = { $value } — це не часовий пояс. Надішліть місто, як-от Київ, або пояс, як-от Europe/Berlin
-setting-error-invalid-time = { $value } — це не час. Вкажіть ГГ:ХХ від 00:00 до 23:59, наприклад 08:00
+setting-error-invalid-time = { $value } — це не час. Пишіть час як 07:30 або 7:30, від 00:00 до 23:59, через кому
 setting-error-no-times = Час не вказано. Надішліть від 1 до { $max } значень у форматі ГГ:ХХ, наприклад 08:00, 19:30
 setting-error-too-many-times = Забагато значень часу ({ $count }). Дайджест можна отримувати щонайбільше { $max } { $max ->
         [one] раз
