@@ -22,6 +22,7 @@ export function replyRetry(): Transformer {
     maxDelaySeconds: REPLY_RETRY_MAX_DELAY_SECONDS,
     maxRetryAttempts: REPLY_RETRY_ATTEMPTS,
     rethrowHttpErrors: true,
+    rethrowInternalServerErrors: true,
   });
 }
 

@@ -2,6 +2,7 @@ import type { Chat, User } from "grammy/types";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { BotDeps } from "../../src/bot/context.ts";
+import { DEFAULT_FLOOD_LIMITS } from "../../src/bot/flood-limit-store.ts";
 import { createBot } from "../../src/bot/index.ts";
 import { createRedis } from "../../src/redis/connection.ts";
 import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
@@ -44,7 +45,7 @@ async function settled(h: BotHarness, chat: Chat, from: User): Promise<string> {
 
 describe("flood limits on commands", () => {
   it("answers at most 20 messages a minute in a group, with one notice and no errors", async () => {
-    const h = await start();
+    const h = await start({ floodLimits: DEFAULT_FLOOD_LIMITS });
     h.fake.setLimits({ perGroupPerMinute: 20 });
     const members = [1, 2, 3, 4].map(() => h.fake.addUser({ language_code: "en" }));
     const group = h.fake.addChat({

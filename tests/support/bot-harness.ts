@@ -79,6 +79,8 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     now: Date.now,
     redis,
     keys,
+    // tests press and type at machine speed; the flood-limit tests set the limits they check
+    floodLimits: { user: undefined, group: undefined },
     ...options.deps,
   };
 
