@@ -38,6 +38,7 @@ export interface FloodLimitStore {
   /**
    * Counts one command of `userId` in `groupId` (undefined outside groups)
    * and says whether it may be answered. A refused command is not counted.
+   * `member` names the command in the windows: unique per command.
    */
   take(
     userId: number | undefined,
