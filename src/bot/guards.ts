@@ -10,14 +10,16 @@ export function isEditor(ctx: BotContext): boolean {
 /**
  * True when the sender may change this chat's subscription: anyone in a
  * private chat; in a group, its admins — an anonymous admin writes as the
- * group itself (sender_chat is the chat) — checked with getChatMember.
+ * group itself (sender_chat is the chat) — checked with getChatMember. A
+ * press is always made by a user: the sender_chat of the message pressed on
+ * says nothing about the presser.
  */
 export async function canManageChat(ctx: BotContext): Promise<boolean> {
   const chat = ctx.chat;
   if (!chat) return false;
   if (chat.type === "private") return true;
   if (chat.type === "channel") return false;
-  if (ctx.senderChat?.id === chat.id) return true;
+  if (!ctx.callbackQuery && ctx.senderChat?.id === chat.id) return true;
   if (!ctx.from || ctx.from.is_bot) return false;
   const member = await ctx.api.getChatMember(chat.id, ctx.from.id);
   return ADMIN_STATUSES.has(member.status);

@@ -28,6 +28,7 @@ import { subscribeFeature } from "./features/subscribe.ts";
 import { topicsFeature } from "./features/topics.ts";
 import { topicsToggleFeature } from "./features/topics-toggle.ts";
 import { createI18n, languageOf } from "./i18n.ts";
+import { guardPresses } from "./press-guard.ts";
 
 export interface BotOptions {
   token: string;
@@ -68,6 +69,7 @@ export function createBot(deps: BotDeps, options: BotOptions): Bot<BotContext> {
   bot.use((ctx, next) =>
     ctx.message?.from?.is_bot === true && !ctx.message.sender_chat ? undefined : next(),
   );
+  bot.use(guardPresses); // every press: the chat it acts on and the presser's rights, before anything else
   // Conversations see an update before the features below; state in Redis, per chat.
   bot.use(conversations(conversationOptions(deps)));
   bot.use(createSubscribeConversation(deps));
