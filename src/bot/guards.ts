@@ -1,3 +1,4 @@
+import type { MaybeInaccessibleMessage } from "grammy/types";
 import type { BotContext } from "./context.ts";
 
 const ADMIN_STATUSES = new Set(["creator", "administrator"]);
@@ -48,4 +49,17 @@ export async function requireChatAdmin(ctx: BotContext, next: () => Promise<void
 export async function requireEditor(ctx: BotContext, next: () => Promise<void>): Promise<void> {
   if (isEditor(ctx)) return next();
   await ctx.reply(ctx.t("only-editors"));
+}
+
+/**
+ * True when `message` (the one a press was made on) shows a button sending
+ * `data`: what a press may do to that message, e.g. take its buttons off,
+ * it does only to a message that carries the button.
+ */
+export function showsButton(message: MaybeInaccessibleMessage | undefined, data: string): boolean {
+  const keyboard =
+    message && "reply_markup" in message ? message.reply_markup?.inline_keyboard : [];
+  return (keyboard ?? []).some((row) =>
+    row.some((b) => "callback_data" in b && b.callback_data === data),
+  );
 }
