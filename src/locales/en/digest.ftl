@@ -18,3 +18,4 @@ digest-nothing-yet = Nothing new since { $since }. No articles have arrived yet.
 search-header = 🔎 <b>Search: { $words }</b>
 search-usage = Send /search with the words to look for, for example /search Kursk. Each word needs at least two letters.
 search-nothing = Nothing found for “{ $words }”. Try fewer words or other ones.
+digest-elsewhere = ℹ️ This group's digest goes to <a href="{ $link }">its own topic</a>. This copy leaves it as it is: the digest there still brings these stories.
