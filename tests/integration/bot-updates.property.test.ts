@@ -387,7 +387,11 @@ describe("the bot under random updates", () => {
       }
       if (from.is_bot) return undefined; // a press is always made by a person
       const record = fake.world.record(chat.id);
-      const shown = [...record.messages.values()].filter((m) => m.sent && !m.deleted);
+      // a press is on a message the bot sent; a real button's press, on one with buttons
+      const withButtons = s.data.kind === "real" || s.data.kind === "tampered";
+      const shown = [...record.messages.values()].filter(
+        (m) => m.sent && !m.deleted && (!withButtons || m.message.reply_markup),
+      );
       const message = shown[s.pick % (shown.length || 1)]?.message;
       if (!message) return undefined;
       const buttons = (message.reply_markup?.inline_keyboard ?? [])
