@@ -2,7 +2,7 @@ import fc from "fast-check";
 import type { Message, Chat as TgChat, Update, User } from "grammy/types";
 import { describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/bot/commands.ts";
-import { PRESS_RULES } from "../../src/bot/keyboards/press-rules.ts";
+import { PRESS_RULES, pressRule } from "../../src/bot/keyboards/press-rules.ts";
 import type { Chat } from "../../src/chats/chat.ts";
 import { startBotHarness } from "../support/bot-harness.ts";
 import { captureLogs } from "../support/log-capture.ts";
@@ -22,6 +22,7 @@ import {
  * - nothing reached bot.catch and nothing was logged at error level;
  * - the bot wrote to no chat but the update's own (a channel that stops
  *   taking digests also tells its managers, in their private chats);
+ * - every press is answered once, data no button sends without a word;
  * - the settings of every chat the sender does not manage are as before
  *   (the sender manages their own private chat; the admin, the groups and
  *   the channel). The cursor may move: anyone may ask a group's /digest.
@@ -467,6 +468,17 @@ describe("the bot under random updates", () => {
             .filter((m) => !built.allowed.includes(m.chat_id))
             .map((m) => ({ chat: m.chat_id, text: m.text.slice(0, 80) }));
           expect(stray, what).toEqual([]);
+          const query = update.callback_query;
+          if (query) {
+            // every press is answered once, so the button stops spinning
+            const answers = fake.callbackAnswers.filter((a) => a.callback_query_id === query.id);
+            expect(answers.length, what).toBe(1);
+            // data no button sends is answered without a word
+            const data = query.data ?? "";
+            if (pressRule(data)?.parse(data) === undefined) {
+              expect(answers[0]?.text, `${what}: ${data}`).toBeUndefined();
+            }
+          }
           const after = await settingsOf();
           for (const id of allIds) {
             if (manages(built.sender, id)) continue;
