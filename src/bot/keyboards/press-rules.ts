@@ -79,7 +79,7 @@ export const PRESS_RULES: readonly PressRule[] = [
   exact("sources", "chats", "anyone"),
   exact("help", "chats", "anyone"),
   exact("subscribe", "private", "chat-manager"),
-  pattern("topic", "chats", "anyone", /^topic:[a-z0-9-]{1,40}$/),
+  pattern("topic", "chats", "anyone", /^topic:[a-z0-9-]{1,58}$/),
   pattern("sub", "chats", "conversation", /^sub:[tszcb]:[A-Za-z0-9_+\-/:]{1,64}$/),
   {
     prefix: "chan",
