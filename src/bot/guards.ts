@@ -1,3 +1,4 @@
+import type { MaybeInaccessibleMessage } from "grammy/types";
 import type { BotContext } from "./context.ts";
 
 const ADMIN_STATUSES = new Set(["creator", "administrator"]);
@@ -10,14 +11,16 @@ export function isEditor(ctx: BotContext): boolean {
 /**
  * True when the sender may change this chat's subscription: anyone in a
  * private chat; in a group, its admins — an anonymous admin writes as the
- * group itself (sender_chat is the chat) — checked with getChatMember.
+ * group itself (sender_chat is the chat) — checked with getChatMember. A
+ * press is always made by a user: the sender_chat of the message pressed on
+ * says nothing about the presser.
  */
 export async function canManageChat(ctx: BotContext): Promise<boolean> {
   const chat = ctx.chat;
   if (!chat) return false;
   if (chat.type === "private") return true;
   if (chat.type === "channel") return false;
-  if (ctx.senderChat?.id === chat.id) return true;
+  if (!ctx.callbackQuery && ctx.senderChat?.id === chat.id) return true;
   if (!ctx.from || ctx.from.is_bot) return false;
   const member = await ctx.api.getChatMember(chat.id, ctx.from.id);
   return ADMIN_STATUSES.has(member.status);
@@ -46,4 +49,17 @@ export async function requireChatAdmin(ctx: BotContext, next: () => Promise<void
 export async function requireEditor(ctx: BotContext, next: () => Promise<void>): Promise<void> {
   if (isEditor(ctx)) return next();
   await ctx.reply(ctx.t("only-editors"));
+}
+
+/**
+ * True when `message` (the one a press was made on) shows a button sending
+ * `data`: what a press may do to that message, e.g. take its buttons off,
+ * it does only to a message that carries the button.
+ */
+export function showsButton(message: MaybeInaccessibleMessage | undefined, data: string): boolean {
+  const keyboard =
+    message && "reply_markup" in message ? message.reply_markup?.inline_keyboard : [];
+  return (keyboard ?? []).some((row) =>
+    row.some((b) => "callback_data" in b && b.callback_data === data),
+  );
 }

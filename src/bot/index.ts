@@ -30,6 +30,7 @@ import { topicsToggleFeature } from "./features/topics-toggle.ts";
 import { floodLimit } from "./flood-limit.ts";
 import { conversationRetry, replyRetry } from "./flood-limit-retry.ts";
 import { createI18n, languageOf } from "./i18n.ts";
+import { guardPresses } from "./press-guard.ts";
 
 export interface BotOptions {
   token: string;
@@ -72,6 +73,7 @@ export function createBot(deps: BotDeps, options: BotOptions): Bot<BotContext> {
     ctx.message?.from?.is_bot === true && !ctx.message.sender_chat ? undefined : next(),
   );
   bot.use(floodLimit(deps)); // commands and presses per user and per group
+  bot.use(guardPresses); // every press: the chat it acts on and the presser's rights, before anything else
   // Conversations see an update before the features below; state in Redis, per chat.
   bot.use(conversations({ ...conversationOptions(deps), plugins: conversationRetry }));
   bot.use(createSubscribeConversation(deps));

@@ -215,6 +215,33 @@ describe("/digest", () => {
     expect(inChatter.text).not.toContain("Invented headline 0");
   });
 
+  it("from another forum topic shows the stories there and leaves them to the digest topic", async () => {
+    const h = await start();
+    await h.articles.put(invented(0));
+    const forum = h.fake.addChat({ type: "supergroup", title: "Invented forum", is_forum: true });
+    const news = h.fake.addTopic(forum.id, "News");
+    const chatter = h.fake.addTopic(forum.id, "Chatter");
+    await h.chats.ensure(forum.id, { kind: "supergroup", title: "Invented forum" });
+    await h.chats.updateSettings(forum.id, { threadId: news });
+    await h.chats.setStatus(forum.id, "active");
+    const member = h.fake.addUser();
+
+    h.fake.sendText(forum.id, member, "/digest", { threadId: chatter });
+    const inChatter = await h.fake.waitForMessage(forum.id);
+    expect(inChatter.message_thread_id).toBe(chatter);
+    expect(inChatter.text).toContain("Invented headline 0");
+    expect(inChatter.text).toContain("This group's digest goes to its own topic.");
+    expect(inChatter.html).toContain(`href="https://t.me/c/${String(forum.id).slice(4)}/${news}"`);
+    // a command of the same chat after it is handled after it: the cursor had its chance to move
+    const before = h.fake.sent(forum.id).length;
+    h.fake.sendText(forum.id, member, "/digest", { threadId: news });
+    const inNews = await h.fake.waitForMessage(forum.id, () => true, { sinceIndex: before });
+    expect(inNews.message_thread_id).toBe(news);
+    expect(inNews.text).toContain("Invented headline 0");
+    expect(inNews.text).not.toContain("its own topic");
+    await waitFor(async () => (await h.chats.get(forum.id))?.cursor === NOW - HOUR);
+  });
+
   it("creates a group's record on first use, not subscribed", async () => {
     const h = await start();
     await h.articles.put(invented(0));

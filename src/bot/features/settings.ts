@@ -7,7 +7,6 @@ import {
   changeTarget,
   ensureTarget,
   mayManageTarget,
-  pressedTarget,
   setTarget,
   targetOf,
 } from "../menus/settings-target.ts";
@@ -44,12 +43,8 @@ export async function openSettings(ctx: BotContext, targetChatId: number): Promi
  */
 export const settingsFeature = new Composer<BotContext>();
 
-settingsFeature.on("callback_query:data", async (ctx, next) => {
-  if (pressedTarget(ctx.callbackQuery.data) === undefined) return next();
-  if (await mayManageTarget(ctx)) return next();
-  await ctx.answerCallbackQuery({ text: refusal(ctx), show_alert: true });
-});
-
+// Every press of these menus was checked by the press guard (press-guard.ts),
+// which also set the chat it acts on.
 settingsFeature.use(settingsMenu, topicsMenu);
 
 settingsFeature.on("message:text", async (ctx, next) => {

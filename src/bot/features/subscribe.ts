@@ -1,7 +1,7 @@
 import { Composer, GrammyError } from "grammy";
 import type { BotContext } from "../context.ts";
 import { enterSubscribe } from "../conversations/subscribe.ts";
-import { canManageChat, requireChatAdmin } from "../guards.ts";
+import { canManageChat, requireChatAdmin, showsButton } from "../guards.ts";
 
 /**
  * `/subscribe` (the conversation in conversations/subscribe.ts), `/unsubscribe`
@@ -42,6 +42,8 @@ chats.command("cancel", async (ctx) => {
 
 subscribeFeature.callbackQuery(/^sub:/, async (ctx) => {
   await ctx.answerCallbackQuery({ text: ctx.t("subscribe-closed") });
+  // only a menu that shows this button is a closed /subscribe menu
+  if (!showsButton(ctx.callbackQuery.message, ctx.callbackQuery.data)) return;
   try {
     await ctx.editMessageReplyMarkup();
   } catch (err) {

@@ -6,7 +6,7 @@ import { canManageChat, isAdminOf } from "../guards.ts";
 /**
  * The ids of every menu in settings-menu.ts and topics-menu.ts: their buttons
  * carry the target chat id as payload, callback data
- * `<menu>/<row>/<col>/<chat id>/<fingerprint>`.
+ * `<menu>/<row>/<col>/<chat id>/<fingerprint>` (read by keyboards/press-rules.ts).
  */
 export const TARGET_MENU_IDS: ReadonlySet<string> = new Set([
   "set",
@@ -22,27 +22,23 @@ export const TARGET_MENU_IDS: ReadonlySet<string> = new Set([
 const targets = new WeakMap<BotContext, number>();
 const loaded = new WeakMap<BotContext, { id: number; chat: Chat | undefined }>();
 
-/** The chat id a menu button press carries, or undefined for any other callback data. */
-export function pressedTarget(data: string): number | undefined {
-  const [menu, row, col, payload] = data.split("/");
-  if (!menu || !TARGET_MENU_IDS.has(menu) || !row || !col || !payload) return undefined;
-  if (!/^-?\d{1,16}$/.test(payload)) return undefined;
-  const id = Number(payload);
-  return Number.isSafeInteger(id) ? id : undefined;
-}
-
 /** Makes the menus sent or edited during this update act on `chatId`. */
 export function setTarget(ctx: BotContext, chatId: number): void {
   if (targets.get(ctx) !== chatId) loaded.delete(ctx);
   targets.set(ctx, chatId);
 }
 
-/** The chat the menus of this update act on: set explicitly, carried by the pressed button, else this chat. */
+/**
+ * The chat the menus of this update act on: set explicitly (for a press, by
+ * the press guard, from the chat id the button carries, after checking the
+ * presser's rights), else, for a command, this chat. A press never falls
+ * back to this chat: one whose target was not checked is a bug, not a default.
+ */
 export function targetOf(ctx: BotContext): number {
   const explicit = targets.get(ctx);
   if (explicit !== undefined) return explicit;
-  const pressed = ctx.callbackQuery?.data ? pressedTarget(ctx.callbackQuery.data) : undefined;
-  const id = pressed ?? ctx.chat?.id;
+  if (ctx.callbackQuery) throw new Error("a menu press reached the menus without a checked target");
+  const id = ctx.chat?.id;
   if (id === undefined) throw new Error("a settings menu needs a chat");
   return id;
 }
