@@ -55,6 +55,28 @@ export function contentTokens(tokens: readonly string[]): string[] {
   return tokens.filter((token) => !stopWords.has(token) && (token.length > 1 || /\d/.test(token)));
 }
 
+const CYRILLIC = /[\u0400-\u04ff]/u;
+/** How many leading letters of a Cyrillic word stand for it in stem(). */
+export const CYRILLIC_STEM_CHARS = 5;
+
+/**
+ * A Cyrillic (Ukrainian or Russian) word cut to its first five letters, so
+ * the forms a case or verb ending makes compare as one word: "Харкові",
+ * "Харкова" → "харко"; "підстанції", "підстанцій" → "підст". Prefix
+ * truncation is the usual light stemmer for highly inflected languages in
+ * retrieval; no maintained npm package stems Ukrainian. It also joins some
+ * unrelated words sharing a start, so it is used where forms differ most and
+ * a false match costs least: between a headline and the text. Other words
+ * and numbers are returned as they are.
+ */
+export function stem(token: string): string {
+  if (!CYRILLIC.test(token)) return token;
+  const letters = [...token];
+  return letters.length <= CYRILLIC_STEM_CHARS
+    ? token
+    : letters.slice(0, CYRILLIC_STEM_CHARS).join("");
+}
+
 /**
  * Counts each token, optionally multiplied by `weights` (e.g. an inverse
  * document frequency; a term missing from `weights` gets `defaultWeight`).

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { createTagger } from "../../src/articles/tagger.ts";
 import { loadTopics } from "../../src/articles/topics.ts";
 import { decodeBodyDetailed } from "../../src/feeds/decode.ts";
-import { itemToArticle } from "../../src/feeds/item-to-article.ts";
-import { parseFeedText } from "../../src/feeds/parse-feed.ts";
+import { itemSentences, itemToArticle } from "../../src/feeds/item-to-article.ts";
+import { type FeedItem, parseFeedText } from "../../src/feeds/parse-feed.ts";
 import { readFixture } from "../support/feed-server.ts";
 
 const tagger = createTagger(
@@ -35,10 +35,18 @@ describe("Ukrainian-language feeds", () => {
     ]);
     const [first, second] = articles;
     expect(first).toMatchObject({ lang: "uk", source: "Приклад Новини", author: "Олена Приклад" });
-    // "м." and the initial "В." do not end sentences; "Читайте також" is dropped
+    // "м." and the initial "В." do not end sentences; a quotation stays with its attribution
+    expect(itemSentences(feed.items[0] as FeedItem).slice(0, 4)).toEqual([
+      "У вигаданому м. Прикладів волонтери відновили «пункт незламності», пошкоджений уночі.",
+      "Про це повідомив очільник вигаданої громади В. Тестенко.",
+      "За його словами, у пункті знову є світло, тепло та зв’язок.",
+      "«Ми з'явилися тут о шостій ранку й до обіду все полагодили», — сказав він.",
+    ]);
     expect(first?.summary).toMatch(
-      /^У вигаданому м\. Прикладів волонтери відновили «пункт незламності», пошкоджений уночі\. Про це повідомив очільник вигаданої громади В\. Тестенко\./,
+      /^У вигаданому м\. Прикладів волонтери відновили «пункт незламності», пошкоджений уночі\. /,
     );
+    // a sentence that only names who reported it is left out of the summary
+    expect(first?.summary).not.toContain("Про це повідомив");
     expect(first?.summary).not.toContain("Читайте також");
     // "Читати далі" marks a teaser cut short: the mark and the sentence before it go
     expect(second?.summary).toBe(

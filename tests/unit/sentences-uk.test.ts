@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { summarizeExtractive } from "../../src/articles/extractive.ts";
 import { splitSentences } from "../../src/articles/sentences.ts";
-import { contentTokens, stopWords, tokenize } from "../../src/articles/text-similarity.ts";
+import { contentTokens, stem, stopWords, tokenize } from "../../src/articles/text-similarity.ts";
 
 // Invented sentences in the style of Ukrainian news; not real reports.
 describe("splitSentences on Ukrainian text", () => {
@@ -150,5 +150,41 @@ describe("Ukrainian words for scoring", () => {
       "У ніч на вівторок ракета влучила в підстанцію у м. Суми, без світла залишилися 20 тис. родин.",
     );
     expect(splitSentences(summary)).toHaveLength(2);
+  });
+
+  it("stems Cyrillic words by their first letters and leaves other words alone", () => {
+    expect(stem("харкові")).toBe(stem("харкова"));
+    expect(stem("підстанції")).toBe(stem("підстанцій"));
+    expect(stem("обстріл")).toBe(stem("обстрілу"));
+    expect(stem("дрон")).toBe("дрон");
+    expect(stem("substations")).toBe("substations");
+    expect(stem("40000")).toBe("40000");
+  });
+
+  it("matches the title's words in another case when picking a sentence", () => {
+    const text = [
+      "Ворожі дрони атакували область уночі.",
+      "Тривога тривала дві години.",
+      "Уламки впали на околиці Полтави, пошкоджено склад.",
+      "Уламки впали на околиці Кременчука, пошкоджено склад.",
+    ].join(" ");
+    // both share "уламки" and "склад" with the title; only the stem tells "Кременчуці" is "Кременчука"
+    const summary = summarizeExtractive(text, {
+      title: "Уламки пошкодили склад у Кременчуці",
+      maxSentences: 1,
+    });
+    expect(summary).toBe("Уламки впали на околиці Кременчука, пошкоджено склад.");
+  });
+
+  it("leaves out a sentence that only says who reported the news", () => {
+    const text = [
+      "Уночі ракета влучила в підстанцію на півночі міста.",
+      "Про це повідомив очільник обласної військової адміністрації.",
+      "Без світла залишилися 20 тис. родин у трьох районах.",
+      "Ремонтники відновлять живлення протягом доби.",
+    ].join(" ");
+    const summary = summarizeExtractive(text, { maxSentences: 3 });
+    expect(summary).not.toContain("Про це повідомив");
+    expect(splitSentences(summary)).toHaveLength(3);
   });
 });
