@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { SUMMARY_MAX_CHARS } from "../src/articles/article.ts";
 import { summarizeExtractive } from "../src/articles/extractive.ts";
 import { splitSentences } from "../src/articles/sentences.ts";
-import { type Bench, result, round, runIfMain } from "./lib.ts";
+import { type Bench, type BenchResult, result, round, runIfMain } from "./lib.ts";
 import { rouge1, rougeL } from "./rouge-score.ts";
 
 /** One invented article with the summary a careful editor would write for it. */
@@ -16,10 +16,15 @@ export interface SummaryFixture {
 }
 
 const FIXTURES = new URL("../tests/fixtures/summaries/summaries.json", import.meta.url);
+/** The Ukrainian summary fixtures, for the `rouge-uk` line. */
+export const FIXTURES_UK = new URL(
+  "../tests/fixtures/summaries-uk/summaries.json",
+  import.meta.url,
+);
 
-/** The summary fixtures (invented texts, not news). */
-export function loadSummaryFixtures(): SummaryFixture[] {
-  const parsed = JSON.parse(readFileSync(FIXTURES, "utf8")) as { articles: SummaryFixture[] };
+/** The summary fixtures (invented texts, not news); the English ones unless `file` names others. */
+export function loadSummaryFixtures(file: URL = FIXTURES): SummaryFixture[] {
+  const parsed = JSON.parse(readFileSync(file, "utf8")) as { articles: SummaryFixture[] };
   return parsed.articles;
 }
 
@@ -68,44 +73,52 @@ function mean(values: readonly number[]): number {
  * stderr. Fails when the summarizer gives different output for the same input
  * or passes 500 characters.
  */
-export const rouge: Bench = {
-  name: "rouge",
-  async run() {
-    const fixtures = loadSummaryFixtures();
-    const ours = { r1: [] as number[], rl: [] as number[] };
-    const untitled = { r1: [] as number[], rl: [] as number[] };
-    const lead = { r1: [] as number[], rl: [] as number[] };
-    for (const fixture of fixtures) {
-      const summary = summarizeExtractive(fixture.text, { title: fixture.title });
-      const again = summarizeExtractive(fixture.text, { title: fixture.title });
-      if (summary !== again) {
-        throw new Error(`summarizer is not deterministic on fixture ${fixture.id}`);
-      }
-      if ([...summary].length > SUMMARY_MAX_CHARS) {
-        throw new Error(`summary of fixture ${fixture.id} passes ${SUMMARY_MAX_CHARS} characters`);
-      }
-      const withoutTitle = summarizeExtractive(fixture.text);
-      const baseline = lead3(fixture.text);
-      ours.r1.push(rouge1(summary, fixture.reference));
-      ours.rl.push(rougeL(summary, fixture.reference));
-      untitled.r1.push(rouge1(withoutTitle, fixture.reference));
-      untitled.rl.push(rougeL(withoutTitle, fixture.reference));
-      lead.r1.push(rouge1(baseline, fixture.reference));
-      lead.rl.push(rougeL(baseline, fixture.reference));
-    }
+export const rouge: Bench = rougeBench("rouge", FIXTURES);
 
-    const perSecond = throughput(() => {
-      for (const fixture of fixtures) summarizeExtractive(fixture.text, { title: fixture.title });
-    }, fixtures.length);
-    const figures = (name: string, scores: typeof ours) =>
-      `${name}: ROUGE-1 ${round(mean(scores.r1))}, ROUGE-L ${round(mean(scores.rl))}`;
-    console.error(
-      `rouge: ${fixtures.length} fixtures (F1 means); ${figures("ours", ours)}; ` +
-        `${figures("lead-3", lead)}; ${figures("ours without title", untitled)}; ` +
-        `${Math.round(perSecond)} summaries/s`,
-    );
-    return result("rouge", mean(ours.rl), "ROUGE-L F1", mean(lead.rl));
-  },
-};
+/** The same measure on the Ukrainian fixtures (tests/fixtures/summaries-uk). */
+export const rougeUk: Bench = rougeBench("rouge-uk", FIXTURES_UK);
+
+function rougeBench(name: string, file: URL): Bench {
+  return {
+    name,
+    run: () => measure(name, loadSummaryFixtures(file)),
+  };
+}
+
+async function measure(name: string, fixtures: SummaryFixture[]): Promise<BenchResult> {
+  const ours = { r1: [] as number[], rl: [] as number[] };
+  const untitled = { r1: [] as number[], rl: [] as number[] };
+  const lead = { r1: [] as number[], rl: [] as number[] };
+  for (const fixture of fixtures) {
+    const summary = summarizeExtractive(fixture.text, { title: fixture.title });
+    const again = summarizeExtractive(fixture.text, { title: fixture.title });
+    if (summary !== again) {
+      throw new Error(`summarizer is not deterministic on fixture ${fixture.id}`);
+    }
+    if ([...summary].length > SUMMARY_MAX_CHARS) {
+      throw new Error(`summary of fixture ${fixture.id} passes ${SUMMARY_MAX_CHARS} characters`);
+    }
+    const withoutTitle = summarizeExtractive(fixture.text);
+    const baseline = lead3(fixture.text);
+    ours.r1.push(rouge1(summary, fixture.reference));
+    ours.rl.push(rougeL(summary, fixture.reference));
+    untitled.r1.push(rouge1(withoutTitle, fixture.reference));
+    untitled.rl.push(rougeL(withoutTitle, fixture.reference));
+    lead.r1.push(rouge1(baseline, fixture.reference));
+    lead.rl.push(rougeL(baseline, fixture.reference));
+  }
+
+  const perSecond = throughput(() => {
+    for (const fixture of fixtures) summarizeExtractive(fixture.text, { title: fixture.title });
+  }, fixtures.length);
+  const figures = (name: string, scores: typeof ours) =>
+    `${name}: ROUGE-1 ${round(mean(scores.r1))}, ROUGE-L ${round(mean(scores.rl))}`;
+  console.error(
+    `${name}: ${fixtures.length} fixtures (F1 means); ${figures("ours", ours)}; ` +
+      `${figures("lead-3", lead)}; ${figures("ours without title", untitled)}; ` +
+      `${Math.round(perSecond)} summaries/s`,
+  );
+  return result(name, mean(ours.rl), "ROUGE-L F1", mean(lead.rl));
+}
 
 runIfMain(rouge, import.meta.url);

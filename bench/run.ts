@@ -9,6 +9,7 @@ const registry: Record<string, () => Promise<Bench>> = {
   "chat-memory": async () => (await import("./chat-memory.ts")).chatMemory,
   ingest: async () => (await import("./ingest.ts")).ingest,
   rouge: async () => (await import("./rouge.ts")).rouge,
+  "rouge-uk": async () => (await import("./rouge.ts")).rougeUk,
   fanout: async () => (await import("./fanout.ts")).fanout,
   paced: async () => (await import("./paced.ts")).paced,
   schedule: async () => (await import("./schedule.ts")).schedule,

@@ -6,6 +6,7 @@ import {
   contentTokens,
   cosine,
   norm,
+  stem,
   type TermVector,
   termVector,
   tokenize,
@@ -35,12 +36,25 @@ const MAX_SIMILARITY = 0.6;
 const OPENING_QUOTE = /^["“”„«‘‹'`]/u;
 const CLOSING_QUOTE = /["“”»’›'`]/gu;
 const SENTENCE_END = /[.!?…。]["”»’)\]]*$/u;
+/**
+ * A short sentence that only names who said what came before: "Про це
+ * повідомив міністр оборони.", "Про це йдеться у зведенні Генштабу.", "Об
+ * этом сообщил …". It adds nothing to a summary without that sentence.
+ */
+const ATTRIBUTION_ONLY =
+  /^(?:про це|про що|об этом|как сообщ|як повідом|як зазнач|як інформ)[\p{L}\s,]*?(?:повідом|заяв|розпов|йдеться|ідеться|пише|пишуть|інформу|сказа|зазнач|наголоси|сообщ|говорит|пишет)/iu;
+const ATTRIBUTION_MAX_WORDS = 14;
 
 interface Sentence {
   index: number;
   text: string;
   chars: number;
   vector: Map<string, number>;
+  /**
+   * its words stemmed (Cyrillic ones cut to their first letters), for
+   * comparing with the title, which puts names and nouns in other cases
+   */
+  stems: Map<string, number>;
   score: number;
 }
 
@@ -48,9 +62,11 @@ interface Sentence {
  * A short extractive summary of plain text (HTML already stripped): up to
  * `maxSentences` whole sentences, at most `maxChars` code points, in document
  * order. Sentences are ranked by lead position, centrality (content-word
- * cosine to the rest of the document and to the title), length, and penalties
- * for quotes-only fragments, captions and boilerplate ("Read also",
- * "Subscribe", "Photo:"), then picked greedily skipping near-repeats (MMR).
+ * cosine to the rest of the document), likeness to the title (over stems, so
+ * a Ukrainian headline's cases still match the text's), length, and penalties
+ * for quotes-only fragments, captions, boilerplate ("Read also",
+ * "Subscribe", "Photo:") and bare attributions ("Про це повідомив …"), then
+ * picked greedily skipping near-repeats (MMR).
  * A sentence is never cut, except when no sentence fits at all: then the best
  * one is cut at a word boundary and ends with "…". Deterministic; linear in
  * the text's length for a fixed number of picked sentences.
@@ -90,11 +106,13 @@ function rank(raw: readonly string[], title: string | undefined): Sentence[] {
     if (text === "" || isBoilerplate(text)) continue;
     const tokens = tokenize(text);
     if (tokens.length === 0) continue;
+    const content = contentTokens(tokens);
     sentences.push({
       index,
       text,
       chars: codePoints(text),
-      vector: termVector(contentTokens(tokens)),
+      vector: termVector(content),
+      stems: termVector(content.map(stem)),
       score: quality(text, tokens.length),
     });
   }
@@ -105,7 +123,7 @@ function rank(raw: readonly string[], title: string | undefined): Sentence[] {
       documentVector.set(term, (documentVector.get(term) ?? 0) + count);
     }
   }
-  const titleVector = termVector(contentTokens(tokenize(title ?? "")));
+  const titleVector = termVector(contentTokens(tokenize(title ?? "")).map(stem));
 
   const documentNorm = norm(documentVector);
   const centrality = sentences.map((sentence) =>
@@ -118,7 +136,7 @@ function rank(raw: readonly string[], title: string | undefined): Sentence[] {
   for (const [i, sentence] of sentences.entries()) {
     const position = 1 / (1 + i * POSITION_DECAY);
     const central = (centrality[i] ?? 0) / maxCentrality;
-    const titled = titleWeight > 0 ? cosine(sentence.vector, titleVector) : 0;
+    const titled = titleWeight > 0 ? cosine(sentence.stems, titleVector) : 0;
     const relevance =
       (WEIGHT_POSITION * position + WEIGHT_CENTRALITY * central + titleWeight * titled) / total;
     sentence.score *= relevance;
@@ -154,6 +172,7 @@ function quality(text: string, words: number): number {
   else if (words > 40) factor *= 0.85;
   if (OPENING_QUOTE.test(text)) factor *= isQuoteOnly(text) ? 0.3 : 0.75;
   if (!SENTENCE_END.test(text)) factor *= 0.6;
+  if (words < ATTRIBUTION_MAX_WORDS && ATTRIBUTION_ONLY.test(text)) factor *= 0.3;
   return factor;
 }
 

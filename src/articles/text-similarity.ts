@@ -1,3 +1,5 @@
+import { UK_STOP_WORDS } from "./stop-words-uk.ts";
+
 /** Sparse term weights: term -> weight (a count, or a count times an importance). */
 export type TermVector = ReadonlyMap<string, number>;
 
@@ -33,13 +35,6 @@ these they this those through to too under until up very was we were what when w
 who whom why will with would you your yours yourself yourselves it's he's she's they're we're
 i'm don't doesn't didn't isn't wasn't aren't weren't won't can't said says say according told`;
 
-const UK = `а але або адже аж б би бо був була були було бути в вам вас весь вже ви від він вона
-вони воно все всі втім г де для до ж же з за зі його її їх й і із їм й як яка який які якщо
-коли крім лише між мене ми мій мої на над нам нас не неї нею них ні ніж но о об один одна
-однак от перед по під після при про саме свій себе собі та так також там те тим то тобто
-тож той тому ту у хоч хоча це цей ці цим цих цього цю через чи що щоб я є бути буде будуть
-може можуть ще вже дуже має мають повідомив повідомила повідомили заявив заявила сказав`;
-
 const RU = `а без более бы был была были было быть в вам вас весь во вот все всего всех вы где да
 даже для до его ее её если есть еще ещё же за здесь и из или им их к как ко когда кто ли либо
 мне может мы на над надо наш не него нее неё нет ни них но ну о об однако он она они оно от
@@ -49,7 +44,7 @@ const RU = `а без более бы был была были было быть
 
 /** Function words of English, Ukrainian and Russian, in tokenize's normal form. */
 export const stopWords: ReadonlySet<string> = new Set(
-  `${EN} ${UK} ${RU}`.split(/\s+/).flatMap((word) => tokenize(word)),
+  `${EN} ${UK_STOP_WORDS} ${RU}`.split(/\s+/).flatMap((word) => tokenize(word)),
 );
 
 /**
@@ -58,6 +53,28 @@ export const stopWords: ReadonlySet<string> = new Set(
  */
 export function contentTokens(tokens: readonly string[]): string[] {
   return tokens.filter((token) => !stopWords.has(token) && (token.length > 1 || /\d/.test(token)));
+}
+
+const CYRILLIC = /[\u0400-\u04ff]/u;
+/** How many leading letters of a Cyrillic word stand for it in stem(). */
+export const CYRILLIC_STEM_CHARS = 5;
+
+/**
+ * A Cyrillic (Ukrainian or Russian) word cut to its first five letters, so
+ * the forms a case or verb ending makes compare as one word: "Харкові",
+ * "Харкова" → "харко"; "підстанції", "підстанцій" → "підст". Prefix
+ * truncation is the usual light stemmer for highly inflected languages in
+ * retrieval; no maintained npm package stems Ukrainian. It also joins some
+ * unrelated words sharing a start, so it is used where forms differ most and
+ * a false match costs least: between a headline and the text. Other words
+ * and numbers are returned as they are.
+ */
+export function stem(token: string): string {
+  if (!CYRILLIC.test(token)) return token;
+  const letters = [...token];
+  return letters.length <= CYRILLIC_STEM_CHARS
+    ? token
+    : letters.slice(0, CYRILLIC_STEM_CHARS).join("");
 }
 
 /**

@@ -11,9 +11,13 @@ const AUTHOR_MAX_CHARS = 200;
 
 /** WordPress's footer in feed excerpts: "The post <title> appeared first on <site>." */
 const POST_APPEARED_FIRST = /\s*The post\s[\s\S]{1,400}?\sappeared first on\s[^\n]{1,200}$/u;
-/** What feeds put where they cut an excerpt short. */
+/**
+ * What feeds put where they cut an excerpt short. The word end is a lookahead
+ * for a letter, not `\b`, which knows only ASCII letters and so never matches
+ * after "далі".
+ */
 const CUT_MARK =
-  /\s*(?:\[\s*(?:…|\.\.\.|&hellip;)\s*\]|(?:continue reading|read more|читати далі|читать далее)\b[^\n]{0,120}|…|\.\.\.)\s*$/iu;
+  /\s*(?:\[\s*(?:…|\.\.\.|&hellip;)\s*\]|(?:continue reading|read more|читати далі|читать далее)(?![\p{L}\p{N}])[^\n]{0,120}|…|\.\.\.)\s*$/iu;
 /** A cut mark is looked for only this near the end, so long bodies cost nothing extra. */
 const TAIL_CHARS = 200;
 const SENTENCE_END = /[.!?…。]["”»’)\]]*$/u;

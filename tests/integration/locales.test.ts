@@ -1,4 +1,13 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadTopics } from "../../src/articles/topics.ts";
@@ -17,40 +26,96 @@ interface FtlMessage {
   file: string;
   /** the message's source lines, its value and every variant */
   source: string;
+  /** its attributes (`.label = …`), sorted */
+  attributes: string[];
 }
 
-/** Message id -> where and how it is written, for one language; duplicates listed apart. */
-function readLanguage(lang: Language): { messages: Map<string, FtlMessage>; duplicates: string[] } {
-  const dir = join(LOCALES_DIR, lang);
+interface FtlLanguage {
+  messages: Map<string, FtlMessage>;
+  duplicates: string[];
+  files: string[];
+}
+
+/**
+ * Message id (terms keep their "-") -> where and how it is written, for the
+ * .ftl files of one directory; duplicates listed apart.
+ */
+function readFtlDir(dir: string, label: string): FtlLanguage {
   const messages = new Map<string, FtlMessage>();
   const duplicates: string[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".ftl"))) {
-    let current: { id: string; lines: string[] } | undefined;
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".ftl"))
+    .sort();
+  for (const file of files) {
+    let current: { id: string; lines: string[]; attributes: string[] } | undefined;
     const close = () => {
       if (!current) return;
       if (messages.has(current.id)) duplicates.push(`${current.id} (${file})`);
-      else messages.set(current.id, { file, source: current.lines.join("\n") });
+      else
+        messages.set(current.id, {
+          file,
+          source: current.lines.join("\n"),
+          attributes: current.attributes.sort(),
+        });
       current = undefined;
     };
     for (const line of readFileSync(join(dir, file), "utf8").split("\n")) {
-      const start = /^([a-zA-Z][\w-]*)\s*=(.*)$/.exec(line);
+      const start = /^(-?[a-zA-Z][\w-]*)\s*=(.*)$/.exec(line);
+      const attribute = /^\s+\.([a-zA-Z][\w-]*)\s*=/.exec(line);
       if (start) {
         close();
-        current = { id: start[1] as string, lines: [start[2] as string] };
+        current = { id: start[1] as string, lines: [start[2] as string], attributes: [] };
       } else if (line.startsWith("#") || line.trim() === "") {
         if (line.startsWith("#")) close();
         current?.lines.push("");
       } else if (/^\s|^\}|^\*?\[/.test(line)) {
+        if (attribute) current?.attributes.push(attribute[1] as string);
         current?.lines.push(line);
       } else {
         throw new Error(
-          `${lang}/${file}: a line Fluent would not read as part of a message: ${line}`,
+          `${label}/${file}: a line Fluent would not read as part of a message: ${line}`,
         );
       }
     }
     close();
   }
-  return { messages, duplicates };
+  return { messages, duplicates, files };
+}
+
+function readLanguage(lang: Language): FtlLanguage {
+  return readFtlDir(join(LOCALES_DIR, lang), lang);
+}
+
+/**
+ * Every way two languages' .ftl files differ in shape: a file only one has, a
+ * key only one defines, a key defined in different files, different attributes.
+ */
+function shapeDifferences(a: FtlLanguage, b: FtlLanguage, names: [string, string]): string[] {
+  const problems: string[] = [];
+  for (const [mine, other, [me, them]] of [
+    [a, b, names],
+    [b, a, [names[1], names[0]]],
+  ] as const) {
+    for (const file of mine.files) {
+      if (!other.files.includes(file)) problems.push(`${me}/${file} has no ${them}/${file}`);
+    }
+    for (const [key, message] of mine.messages) {
+      const twin = other.messages.get(key);
+      if (!twin) {
+        problems.push(`${key} is in ${me}/${message.file}, missing in ${them}`);
+      } else if (me === names[0]) {
+        if (twin.file !== message.file) {
+          problems.push(`${key} is in ${me}/${message.file} but ${them}/${twin.file}`);
+        }
+        if (twin.attributes.join(",") !== message.attributes.join(",")) {
+          problems.push(
+            `${key} has attributes [${message.attributes.join(", ")}] in ${me}, [${twin.attributes.join(", ")}] in ${them}`,
+          );
+        }
+      }
+    }
+  }
+  return problems;
 }
 
 function variablesOf(source: string): Set<string> {
@@ -152,6 +217,43 @@ function unresolved(text: string): string[] {
 }
 
 describe("translations", () => {
+  it("every language has the same .ftl files, each with the same keys and attributes", () => {
+    expect(en.files.length).toBeGreaterThan(0);
+    expect(shapeDifferences(en, uk, ["en", "uk"])).toEqual([]);
+  });
+
+  it("reports a file, a key or an attribute only one language has", () => {
+    const root = mkdtempSync(join(tmpdir(), "fd-ftl-"));
+    try {
+      const write = (lang: string, file: string, text: string) => {
+        mkdirSync(join(root, lang), { recursive: true });
+        writeFileSync(join(root, lang, file), text);
+      };
+      write(
+        "en",
+        "a.ftl",
+        "shared = Hello\nonly-en = Only here\nmoved = Here\nbutton = Go\n    .title = Tip\n",
+      );
+      write("uk", "a.ftl", "shared = Привіт\nonly-uk = Лише тут\nbutton = Далі\n");
+      write("uk", "b.ftl", "moved = Тут\n-brand = Бренд\n");
+      const problems = shapeDifferences(
+        readFtlDir(join(root, "en"), "en"),
+        readFtlDir(join(root, "uk"), "uk"),
+        ["en", "uk"],
+      );
+      expect(problems).toEqual([
+        "only-en is in en/a.ftl, missing in uk",
+        "moved is in en/a.ftl but uk/b.ftl",
+        "button has attributes [title] in en, [] in uk",
+        "uk/b.ftl has no en/b.ftl",
+        "only-uk is in uk/a.ftl, missing in en",
+        "-brand is in uk/b.ftl, missing in en",
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it("every language has exactly the same keys", () => {
     const enKeys = [...en.messages.keys()].sort();
     const ukKeys = [...uk.messages.keys()].sort();
@@ -180,6 +282,7 @@ describe("translations", () => {
     const broken: string[] = [];
     for (const lang of LANGUAGES) {
       for (const [key, message] of byLang[lang].messages) {
+        if (key.startsWith("-")) continue; // a term is used inside messages, never alone
         for (const count of [1, 2, 5, 21]) {
           const expected = en.messages.get(key)?.source ?? message.source;
           const vars = sampleVars(variablesOf(expected));

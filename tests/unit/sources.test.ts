@@ -42,6 +42,18 @@ describe("content/sources.json", () => {
     }
     expect(sources.map((s) => s.name)).toContain("Euromaidan Press");
   });
+
+  it("follows Ukrainian-language outlets beside the English ones, each marked uk", () => {
+    const sources = loadSources(SOURCES_FILE);
+    const uk = sources.filter((s) => s.lang === "uk");
+    expect(uk.map((s) => s.name)).toEqual(
+      expect.arrayContaining(["Українська правда", "Укрінформ", "Суспільне Новини"]),
+    );
+    expect(sources.filter((s) => s.lang === "en").length).toBeGreaterThan(0);
+    expect(sources.every((s) => s.lang === "en" || s.lang === "uk")).toBe(true);
+    // names tell the outlets' editions apart: /sources counts articles per name
+    expect(new Set(sources.map((s) => s.name)).size).toBe(sources.length);
+  });
 });
 
 describe("parseSources", () => {
