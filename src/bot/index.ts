@@ -72,6 +72,14 @@ export function createBot(deps: BotDeps, options: BotOptions): Bot<BotContext> {
   bot.use((ctx, next) =>
     ctx.message?.from?.is_bot === true && !ctx.message.sender_chat ? undefined : next(),
   );
+  // A channel is a place the bot posts to, not a place it takes commands from:
+  // an answer there would go to every subscriber of the channel.
+  bot.use((ctx, next) =>
+    ctx.channelPost?.entities?.[0]?.type === "bot_command" &&
+    ctx.channelPost.entities[0].offset === 0
+      ? undefined
+      : next(),
+  );
   bot.use(floodLimit(deps)); // commands and presses per user and per group
   bot.use(guardPresses); // every press: the chat it acts on and the presser's rights, before anything else
   // Conversations see an update before the features below; state in Redis, per chat.

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseChannelRef } from "../../src/bot/features/channels.ts";
 import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
 import type { SentMessage } from "../support/fake-telegram.ts";
-import { chatMember, myChatMemberUpdate } from "../support/updates.ts";
+import { channelPostUpdate, chatMember, myChatMemberUpdate } from "../support/updates.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 const NOW = Date.parse("2024-12-17T05:00:00Z"); // 07:00 in Kyiv, an hour before the default 08:00
@@ -177,6 +177,22 @@ describe("linking a channel", () => {
 
     await ask(h, owner, "/channel @inv_return");
     expect((await h.chats.get(channel.id))?.status).toBe("paused");
+  });
+});
+
+describe("commands posted in a channel", () => {
+  it("are not answered: a reply would reach every subscriber of the channel", async () => {
+    const h = await start();
+    try {
+      const owner = h.fake.addUser({ first_name: "Olena" });
+      const channel = ownedChannel(h, owner, { title: "Wire", username: "wire_news" });
+      for (const text of ["/latest", "/help", "/start", "/digest"]) {
+        await h.bot.handleUpdate(channelPostUpdate(channel, text));
+      }
+      expect(h.fake.sent(channel.id)).toEqual([]);
+    } finally {
+      await h.stop();
+    }
   });
 });
 

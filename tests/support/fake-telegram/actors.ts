@@ -151,14 +151,13 @@ export function myChatMember(
   return fake.queue.push(update);
 }
 
-/** A post in channel `chat`, delivered when the bot administers the channel. */
+/** A post in channel `chat` (commands get their bot_command entities), delivered when the bot administers the channel. */
 export function channelPost(fake: FakeTelegram, chat: Chat | number, text: string): Update {
   const record = chatRecord(fake, chat);
   if (record.chat.type !== "channel") throw new Error(`chat ${record.chat.id} is not a channel`);
   const message = textMessage(record.chat, undefined, text, {
     messageId: fake.world.nextMessageId(record),
     senderChat: record.chat,
-    entities: [],
   });
   record.messages.set(message.message_id, { message, deleted: false });
   return deliver(fake, record, messageUpdate(message), message);
