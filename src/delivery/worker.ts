@@ -163,7 +163,13 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     const timedOut = new Promise<"timeout">((resolve) => {
       timer = setTimeout(() => resolve("timeout"), options.closeTimeoutMs ?? 10_000);
     });
-    const finished = await Promise.race([worker.close().then(() => "closed" as const), timedOut]);
+    // With Redis down a job cannot finish (its result waits for Redis), and a
+    // graceful close() cannot be forced later: stop at once; the jobs are retried.
+    const force = options.health?.isUp() === false;
+    const finished = await Promise.race([
+      worker.close(force).then(() => "closed" as const),
+      timedOut,
+    ]);
     clearTimeout(timer);
     if (finished === "timeout") {
       logger.warn("delivery jobs still running at shutdown; they will be retried");

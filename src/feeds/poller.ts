@@ -126,7 +126,8 @@ export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
     },
 
     async stop() {
-      await worker?.close();
+      // with Redis down a poll cannot finish: stop at once (the next interval polls again)
+      await worker?.close(options.health?.isUp() === false);
       await queue?.close();
       worker = undefined;
       queue = undefined;

@@ -104,7 +104,7 @@ describe("the app when Redis fails", () => {
       errors.filter((l) => /ECONNREFUSED|ENOENT|Connection is closed|Stream isn't/.test(l)),
     ).toEqual([]);
     expect(out).toContain("SIGINT received");
-  });
+  }, 120_000);
 
   it("with REDIS_URL: while Redis is down says 'try again', and answers again once it is back", async () => {
     const { fake, env } = await setup();
@@ -160,5 +160,20 @@ describe("the app when Redis fails", () => {
     expect(count(out, "redis connection lost")).toBe(1);
     expect(count(out, "redis connection back")).toBe(1);
     expect(out).not.toContain("Unhandled error event");
-  });
+  }, 120_000);
+
+  it("stops on Ctrl-C while Redis is down, saying so", async () => {
+    const { fake, env } = await setup();
+    const port = await freePort();
+    const server = await startEmbeddedRedis({ dataDir: tempDir(), port });
+    cleanups.push(() => server.stop());
+    const app = run({ ...env, REDIS_URL: `redis://127.0.0.1:${port}` });
+    await waitFor(() => fake.callsOf("getUpdates").length > 0, { timeoutMs: 30_000 });
+    await server.stop();
+    await app.waitForOutput("redis connection lost", 30_000);
+    const code = await app.stop(30_000);
+    expect(code).toBe(0);
+    expect(app.output()).toContain('"msg":"stopped"');
+    expect(app.output()).not.toContain("Unhandled error event");
+  }, 60_000);
 });
