@@ -23,8 +23,15 @@ import { createFeedStateStore } from "./feeds/feed-state.ts";
 import { createFeedPoller, type FeedPoller } from "./feeds/poller.ts";
 import { loadSources } from "./feeds/sources.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { createRedis } from "./redis/connection.ts";
+import { describeRedisUrl } from "./redis/address.ts";
+import {
+  closeRedis,
+  connectRedis,
+  createRedis,
+  storeConnectionOptions,
+} from "./redis/connection.ts";
 import { type EmbeddedRedis, startEmbeddedRedis } from "./redis/embedded.ts";
+import { createRedisHealth, type RedisHealth } from "./redis/health.ts";
 import { createKeys, type Keys } from "./redis/keys.ts";
 import { telegramClientOptions } from "./telegram/http-client.ts";
 
@@ -32,6 +39,8 @@ export interface App {
   config: Config;
   logger: Logger;
   redis: Redis;
+  /** whether Redis answers, as this process's connections see it */
+  redisHealth: RedisHealth;
   keys: Keys;
   articles: ArticleStore;
   chats: ChatStore;
@@ -45,6 +54,13 @@ export interface App {
   start(): Promise<void>;
   /** Stops everything start() and createApp() started, in reverse order. */
   stop(): Promise<void>;
+  /** The part stop() is stopping now, e.g. "delivery"; undefined when none. */
+  stoppingStep(): string | undefined;
+}
+
+/** A stop step with a name, so a shutdown that hangs can say where. */
+function step(name: string, stop: () => Promise<void>): () => Promise<void> {
+  return Object.defineProperty(stop, "name", { value: name });
 }
 
 /**
@@ -53,31 +69,45 @@ export interface App {
  */
 export async function createApp(config: Config, logger = createLogger(config)): Promise<App> {
   const stack: (() => Promise<void>)[] = [];
+  let stoppingStep: string | undefined;
   const stopAll = async () => {
     for (const stop of stack.splice(0).reverse()) {
-      await stop().catch((err) => logger.error({ err }, "error while stopping"));
+      stoppingStep = stop.name || "a part";
+      await stop().catch((err) =>
+        logger.error({ err, step: stoppingStep }, "error while stopping"),
+      );
     }
+    stoppingStep = undefined;
   };
 
   try {
     let redisUrl = config.redisUrl;
     if (!redisUrl) {
-      const embedded: EmbeddedRedis = await startEmbeddedRedis({ dataDir: config.dataDir });
-      stack.push(() => embedded.stop());
+      const embedded: EmbeddedRedis = await startEmbeddedRedis({ dataDir: config.dataDir, logger });
+      stack.push(step("embedded redis-server", () => embedded.stop()));
       redisUrl = embedded.url;
       logger.info({ dataDir: config.dataDir }, "started embedded redis-server");
     }
     const serverUrl = redisUrl;
     // The stores' connection: auto-pipelining sends the commands of everything
     // running at once (updates, delivery jobs) in one write. BullMQ's queues
-    // and workers must not share it, so they get a plain one.
-    const redis = createRedis(redisUrl, { enableAutoPipelining: true });
-    const queueRedis = createRedis(redisUrl);
-    stack.push(async () => {
-      for (const client of [redis, queueRedis])
-        await client.quit().catch(() => client.disconnect());
+    // and workers must not share it, so they get a plain one. The stores'
+    // commands fail at once while Redis is down (the bot answers "try again");
+    // BullMQ's wait through the outage, as BullMQ requires.
+    const health = createRedisHealth({ logger, address: describeRedisUrl(redisUrl) });
+    const redis = createRedis(redisUrl, {
+      enableAutoPipelining: true,
+      ...storeConnectionOptions,
+      health,
     });
-    await redis.ping();
+    const queueRedis = createRedis(redisUrl, { health });
+    stack.push(
+      step("redis connections", async () => {
+        await Promise.all([closeRedis(redis), closeRedis(queueRedis)]);
+      }),
+    );
+    await connectRedis(redis, redisUrl, config.redisConnectTimeoutMs);
+    await connectRedis(queueRedis, redisUrl, config.redisConnectTimeoutMs);
 
     const keys = createKeys(config.redisPrefix);
     const articles = createArticleStore(redis, keys);
@@ -90,7 +120,8 @@ export async function createApp(config: Config, logger = createLogger(config)): 
       topicIds,
     });
     const queue = createDeliveryQueue({ connection: queueRedis, keys });
-    stack.push(() => queue.close());
+    queue.on("error", health.onError("delivery queue error"));
+    stack.push(step("delivery queue", () => queue.close()));
     const flash = createFlashHook({ redis, keys, chats, queue, logger });
     const onArticleStored = async (article: Article, created: boolean) => {
       await flash(article, created);
@@ -123,6 +154,7 @@ export async function createApp(config: Config, logger = createLogger(config)): 
     const feeds = config.feedsEnabled
       ? createFeedPoller({
           connection: queueRedis,
+          health,
           keys,
           sources,
           articles,
@@ -142,6 +174,7 @@ export async function createApp(config: Config, logger = createLogger(config)): 
       config,
       logger,
       redis,
+      redisHealth: health,
       keys,
       articles,
       chats,
@@ -162,7 +195,7 @@ export async function createApp(config: Config, logger = createLogger(config)): 
         }
         if (feeds) {
           await feeds.start();
-          stack.push(() => feeds.stop());
+          stack.push(step("feed poller", () => feeds.stop()));
         }
         const roles = new Set(config.roles);
         if (roles.has("worker") || roles.has("scheduler")) {
@@ -180,18 +213,22 @@ export async function createApp(config: Config, logger = createLogger(config)): 
             topics,
             translate: (lang, key, vars) => i18n.t(lang, key, vars),
             logger,
+            health,
             broadcastRate: config.broadcastRate,
             paidBroadcast: config.paidBroadcast,
             graceMs: config.digestGraceMinutes * 60_000,
           });
-          stack.push(() => delivery.stop());
+          stack.push(step("delivery", () => delivery.stop()));
         }
         if (roles.has("bot")) {
           const runner: RunnerHandle = await startPolling(bot, logger, config.adminIds);
-          stack.push(() => (runner.isRunning() ? runner.stop() : Promise.resolve()));
+          stack.push(
+            step("polling", () => (runner.isRunning() ? runner.stop() : Promise.resolve())),
+          );
         }
       },
       stop: stopAll,
+      stoppingStep: () => stoppingStep,
     };
   } catch (err) {
     await stopAll();

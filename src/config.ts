@@ -27,6 +27,8 @@ export function isTimeZone(zone: string): boolean {
 
 const RATE_MESSAGE = `must be a whole number of messages per second from 1 to ${PAID_BROADCAST_RATE} (above ${FREE_BROADCAST_RATE} only with PAID_BROADCAST=true)`;
 const GRACE_MESSAGE = "must be a whole number of minutes from 0 to 1440 (a day)";
+const REDIS_TIMEOUT_MESSAGE =
+  "must be a whole number of milliseconds from 100 to 600000 (10 minutes), e.g. 10000";
 
 const FLOOD_MESSAGE =
   'must be "<commands>/<seconds>s" with 1 to 1000 commands in 1 to 3600 seconds, e.g. 10/10s, or "off"';
@@ -76,6 +78,15 @@ const schema = z.object({
       .string()
       .regex(/^(rediss?|unix):\/\//, "must start with redis://, rediss:// or unix://")
       .optional(),
+  ),
+  REDIS_CONNECT_TIMEOUT_MS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\d{1,6}$/, REDIS_TIMEOUT_MESSAGE)
+      .default("10000")
+      .transform(Number)
+      .refine((n) => n >= 100 && n <= 600_000, REDIS_TIMEOUT_MESSAGE),
   ),
   REDIS_PREFIX: z.preprocess(
     emptyToUndefined,
@@ -173,6 +184,8 @@ const schema = z.object({
 export interface Config {
   botToken: string;
   redisUrl: string | undefined;
+  /** how long the start waits for Redis before giving up with one line */
+  redisConnectTimeoutMs: number;
   redisPrefix: string;
   dataDir: string;
   contentDir: string;
@@ -221,6 +234,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
   return {
     botToken: e.BOT_TOKEN,
     redisUrl: e.REDIS_URL,
+    redisConnectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
     redisPrefix: e.REDIS_PREFIX,
     dataDir: e.DATA_DIR,
     contentDir: e.CONTENT_DIR,

@@ -14,6 +14,9 @@ function explain(err: unknown): string | undefined {
   return undefined;
 }
 
+/** How long a shutdown may take: longer than the delivery worker's own 10 s close timeout, so in-flight sends finish. */
+const STOP_TIMEOUT_MS = 15_000;
+
 async function main(): Promise<void> {
   try {
     process.loadEnvFile();
@@ -21,21 +24,38 @@ async function main(): Promise<void> {
     // no .env: the environment alone configures the bot
   }
   const app = await createApp(createConfig(process.env));
+  const { logger } = app;
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const shutdown = (reason: string, code: number) => {
     if (stopping) {
-      app.logger.warn({ signal }, "second signal: exiting now");
+      logger.warn({ reason }, "asked to stop again while stopping: exiting now");
       process.exit(1);
     }
     stopping = true;
-    app.logger.info({ signal }, "stopping");
-    // longer than the delivery worker's own 10 s close timeout, so in-flight sends finish
-    const force = setTimeout(() => process.exit(1), 15_000);
+    logger.info({ reason }, "stopping");
+    const force = setTimeout(() => {
+      const stuck = app.stoppingStep() ?? "the shutdown";
+      logger.error(
+        { step: stuck, timeoutMs: STOP_TIMEOUT_MS },
+        `forced exit: ${stuck} did not stop within ${STOP_TIMEOUT_MS / 1000} s`,
+      );
+      process.exit(1);
+    }, STOP_TIMEOUT_MS);
     force.unref();
-    app.stop().then(() => process.exit(0));
+    app.stop().then(() => {
+      logger.info({ code }, "stopped");
+      process.exit(code);
+    });
   };
-  process.on("SIGINT", () => shutdown("SIGINT"));
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT received", 0));
+  process.on("SIGTERM", () => shutdown("SIGTERM received", 0));
+  // A bug, not an operator's problem: one fatal line with the stack, then stop.
+  const fatal = (err: unknown) => {
+    logger.fatal({ err }, "fatal error: stopping");
+    shutdown("fatal error", 1);
+  };
+  process.on("uncaughtException", fatal);
+  process.on("unhandledRejection", fatal);
   try {
     await app.start();
   } catch (err) {
@@ -48,5 +68,6 @@ main().catch((err: unknown) => {
   const line = explain(err);
   if (line) console.error(line);
   else console.error(err);
-  process.exitCode = 1;
+  // stderr is written synchronously; exit even if a client still holds the loop open
+  process.exit(1);
 });

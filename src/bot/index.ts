@@ -7,6 +7,7 @@ import type { BotContext, BotDeps } from "./context.ts";
 import { createPostConversation } from "./conversations/post.ts";
 import { conversationOptions } from "./conversations/storage.ts";
 import { createSubscribeConversation } from "./conversations/subscribe.ts";
+import { createErrorHandler } from "./error-handler.ts";
 import { channelsFeature } from "./features/channels.ts";
 import { digestFeature } from "./features/digest.ts";
 import { createEditConversation, editorEditFeature } from "./features/editor-edit.ts";
@@ -110,11 +111,6 @@ export function createBot(deps: BotDeps, options: BotOptions): Bot<BotContext> {
   bot.use(statusFeature);
   bot.use(fallbackFeature); // last: commands and presses no feature answered
 
-  bot.catch(async ({ ctx, error }) => {
-    ctx.log.error({ err: error }, "update failed");
-    if (ctx.chat?.type === "private") {
-      await ctx.reply(ctx.t("error-generic")).catch(() => undefined);
-    }
-  });
+  bot.catch(createErrorHandler(deps, i18n));
   return bot;
 }

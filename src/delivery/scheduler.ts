@@ -3,6 +3,7 @@ import type { Chat } from "../chats/chat.ts";
 import type { ChatStore } from "../chats/chat-store.ts";
 import { nextDueAt } from "../chats/next-due.ts";
 import type { Logger } from "../logger.ts";
+import { isRedisConnectionError } from "../redis/connection-errors.ts";
 import type { Keys } from "../redis/keys.ts";
 import { luaScript, runScript } from "../redis/lua-script.ts";
 import { type DeliveryQueue, type DigestJobData, digestJobId } from "./queue.ts";
@@ -256,7 +257,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     try {
       await tick();
     } catch (err) {
-      logger.error({ err }, "scheduler tick failed; retrying");
+      // Redis being down is the health monitor's to report, once (redis/health.ts).
+      if (!isRedisConnectionError(err)) logger.error({ err }, "scheduler tick failed; retrying");
     }
     if (running) timer = setTimeout(loop, intervalMs);
   }

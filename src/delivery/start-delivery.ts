@@ -5,6 +5,7 @@ import type { Topic } from "../articles/topics.ts";
 import type { ChatStore } from "../chats/chat-store.ts";
 import type { Translate } from "../digest/labels.ts";
 import type { Logger } from "../logger.ts";
+import type { RedisHealth } from "../redis/health.ts";
 import type { Keys } from "../redis/keys.ts";
 import { createDigestComposer } from "./digest-composer.ts";
 import type { DeliveryQueue } from "./queue.ts";
@@ -26,6 +27,8 @@ export interface DeliveryRoleOptions {
   topics: Topic[];
   translate: Translate;
   logger: Logger;
+  /** the worker's connections report to it */
+  health?: RedisHealth;
   broadcastRate: number;
   paidBroadcast: boolean;
   graceMs: number;
@@ -56,6 +59,7 @@ export function startDelivery(options: DeliveryRoleOptions): RunningDelivery {
         topics,
         translate,
         logger,
+        health: options.health,
         broadcastRate: options.broadcastRate,
         paidBroadcast: options.paidBroadcast,
       })

@@ -14,7 +14,8 @@ import type { ComposedDigest } from "../digest/compose.ts";
 import { renderLabels, type Translate } from "../digest/labels.ts";
 import { renderDigest } from "../digest/render.ts";
 import type { Logger } from "../logger.ts";
-import { createRedis } from "../redis/connection.ts";
+import { closeRedis, createRedis } from "../redis/connection.ts";
+import type { RedisHealth } from "../redis/health.ts";
 import type { Keys } from "../redis/keys.ts";
 import { createDeliveryCounters, type DeliveryCounters } from "./counters.ts";
 import { createDeliveryLog, type DeliveryLog, type DeliveryRecord } from "./delivery-log.ts";
@@ -67,6 +68,8 @@ export interface DeliveryWorkerOptions {
   topics: Topic[];
   translate: Translate;
   logger: Logger;
+  /** hears the errors of the worker's connection and queues; connection errors are its to log */
+  health?: RedisHealth;
   /**
    * messages per second over every worker process (default 25); config.ts
    * keeps it within Telegram's limits (30, or 1000 with paid broadcasts)
@@ -112,7 +115,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   const { keys, logger } = options;
   const now = options.now ?? Date.now;
   // BullMQ's own connection; it must not be auto-pipelined
-  const redis = createRedis(options.redisUrl);
+  const redis = createRedis(options.redisUrl, { health: options.health });
+  const onError = (what: string) =>
+    options.health?.onError(what) ?? ((err: Error) => logger.error({ err }, what));
   const counters = createDeliveryCounters(options.redis, keys);
   const log = createDeliveryLog(options.redis, keys);
   const gate = createRateGate(options.redis, keys, {
@@ -121,6 +126,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   });
   const prefix = keys.queuePrefix();
   const limits = new Queue(DELIVERY_QUEUE, { connection: redis, prefix });
+  limits.on("error", onError("delivery queue error"));
   const stopping = new AbortController();
   // every job waiting at the rate gate listens to it
   setMaxListeners(0, stopping.signal);
@@ -148,7 +154,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       name: `${hostname()}:${process.pid}`,
     },
   );
-  worker.on("error", (err) => logger.error({ err }, "delivery worker error"));
+  worker.on("error", onError("delivery worker error"));
 
   let closing: Promise<void> | undefined;
   async function close(): Promise<void> {
@@ -157,14 +163,20 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     const timedOut = new Promise<"timeout">((resolve) => {
       timer = setTimeout(() => resolve("timeout"), options.closeTimeoutMs ?? 10_000);
     });
-    const finished = await Promise.race([worker.close().then(() => "closed" as const), timedOut]);
+    // With Redis down a job cannot finish (its result waits for Redis), and a
+    // graceful close() cannot be forced later: stop at once; the jobs are retried.
+    const force = options.health?.isUp() === false;
+    const finished = await Promise.race([
+      worker.close(force).then(() => "closed" as const),
+      timedOut,
+    ]);
     clearTimeout(timer);
     if (finished === "timeout") {
       logger.warn("delivery jobs still running at shutdown; they will be retried");
       await worker.close(true);
     }
     await limits.close();
-    await redis.quit().catch(() => redis.disconnect());
+    await closeRedis(redis);
   }
 
   return {

@@ -1,7 +1,8 @@
 import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { createClusters } from "../articles/clusters.ts";
-import { createRedis } from "../redis/connection.ts";
+import { closeRedis, createRedis } from "../redis/connection.ts";
+import type { RedisHealth } from "../redis/health.ts";
 import { type PollOutcome, type PollSourceDeps, pollSource } from "./poll-source.ts";
 import type { Source } from "./sources.ts";
 
@@ -19,6 +20,8 @@ export type FeedPollerOptions = Omit<PollSourceDeps, "redis"> & {
   everyMs?: (source: Source) => number;
   /** sources polled at once by this instance; default 2 */
   concurrency?: number;
+  /** hears the errors of the poller's connection, queue and worker; connection errors are its to log */
+  health?: RedisHealth;
 } & (
     | {
         /** not auto-pipelined (BullMQ duplicates it for blocking commands); not closed by stop() */
@@ -50,7 +53,10 @@ export interface FeedPoller {
  */
 export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
   const owned = "redisUrl" in options;
-  const connection = "connection" in options ? options.connection : createRedis(options.redisUrl);
+  const connection =
+    "connection" in options
+      ? options.connection
+      : createRedis(options.redisUrl, { health: options.health });
   const { logger, keys, articles, tagger } = options;
   const deps: PollSourceDeps = {
     ...options,
@@ -59,6 +65,8 @@ export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
   };
   const byId = new Map(options.sources.map((source) => [source.id, source]));
   const log = logger.child({ component: "feeds" });
+  const onError = (what: string) =>
+    options.health?.onError(what) ?? ((err: Error) => log.error({ err }, what));
   let queue: Queue<PollJobData> | undefined;
   let worker: Worker<PollJobData, PollOutcome | undefined> | undefined;
 
@@ -73,6 +81,7 @@ export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
       if (worker) return;
       const prefix = keys.queuePrefix();
       queue = new Queue<PollJobData>(FEEDS_QUEUE, { connection, prefix });
+      queue.on("error", onError("feed queue error"));
       const enabled = options.sources.filter((source) => source.enabled);
       for (const source of enabled) {
         await queue.upsertJobScheduler(
@@ -112,16 +121,17 @@ export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
       worker.on("failed", (job, err) => {
         log.error({ err, source: job?.data.sourceId }, "feed poll failed");
       });
-      worker.on("error", (err) => log.error({ err }, "feed worker error"));
+      worker.on("error", onError("feed worker error"));
       log.info({ sources: enabled.length }, "feed poller started");
     },
 
     async stop() {
-      await worker?.close();
+      // with Redis down a poll cannot finish: stop at once (the next interval polls again)
+      await worker?.close(options.health?.isUp() === false);
       await queue?.close();
       worker = undefined;
       queue = undefined;
-      if (owned) await connection.quit().catch(() => connection.disconnect());
+      if (owned) await closeRedis(connection);
     },
 
     async pollNow(sourceId) {

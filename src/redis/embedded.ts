@@ -11,10 +11,16 @@ export const NO_REDIS_MESSAGE =
 export interface EmbeddedRedis {
   /** unix:///... or redis://127.0.0.1:port */
   url: string;
-  /** The server's process id. */
-  pid: number;
-  /** Stops the server (it writes its AOF first) and waits for it to exit. */
+  /** The running server's process id (a new one after a restart). */
+  readonly pid: number;
+  /** Stops the server (it writes its AOF first) and waits for it to exit; no restart follows. */
   stop(): Promise<void>;
+}
+
+/** What the supervisor tells the log: one call per event. */
+export interface EmbeddedRedisLog {
+  warn(fields: object, message: string): void;
+  info(fields: object, message: string): void;
 }
 
 export interface EmbeddedRedisOptions {
@@ -23,16 +29,29 @@ export interface EmbeddedRedisOptions {
   port?: number;
   /** How long to wait for the server to accept connections. */
   startTimeoutMs?: number;
+  /** Where the supervisor reports an unexpected exit and a restart; default: nowhere. */
+  logger?: EmbeddedRedisLog;
 }
 
 /** Unix socket paths are limited to about 107 bytes. */
 const MAX_SOCKET_PATH = 100;
+
+/** Wait before restart attempt `n` (0, 1, ...) after an unexpected exit: 0.5 s doubling up to 30 s. */
+function restartDelay(n: number): number {
+  return Math.min(500 * 2 ** n, 30_000);
+}
+
+/** A server that stayed up this long counts as healthy: the next exit restarts at once again. */
+const HEALTHY_MS = 60_000;
 
 /**
  * Starts a private redis-server (from PATH) as a child process, with AOF
  * persistence in `dataDir`, so a second start sees the same data. Listens on
  * a Unix socket under dataDir unless a port is given. A server left over from
  * a killed run (its pid file still names a live process) is stopped first.
+ * The server is supervised: when it exits other than through stop(), it is
+ * started again on the same socket or port and data (the AOF keeps what was
+ * written up to a second before), with backoff while it keeps failing.
  */
 export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
   const dir = resolve(options.dataDir, "redis");
@@ -45,7 +64,6 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
   const socket = join(dir, "redis.sock");
   const useSocket = options.port === undefined && socket.length <= MAX_SOCKET_PATH;
   const port = options.port ?? (useSocket ? 0 : await freePort());
-  if (useSocket) rmSync(socket, { force: true });
   const args = [
     "--port",
     String(port),
@@ -72,38 +90,95 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
     ...(useSocket ? ["--unixsocket", socket, "--unixsocketperm", "700"] : []),
   ];
 
-  // Its own process group: a Ctrl-C in the terminal reaches the app, which
-  // then stops Redis last, after everything that uses it.
-  const child = spawn("redis-server", args, { stdio: "ignore", detached: true });
-  const spawned = new Promise<void>((ok, fail) => {
-    child.once("spawn", ok);
-    child.once("error", (err: NodeJS.ErrnoException) =>
-      fail(err.code === "ENOENT" ? new StartupError(NO_REDIS_MESSAGE) : err),
-    );
-  });
-  await spawned;
-  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
-
-  const url = useSocket ? `unix://${socket}` : `redis://127.0.0.1:${port}`;
-  const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
-  while (!(await answersPing(useSocket ? { path: socket } : { port }))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill("SIGKILL");
-      const log = readTail(join(dir, "redis.log"));
-      throw new StartupError(`redis-server did not start in ${dir}${log ? `: ${log}` : ""}`);
+  async function launch(): Promise<ChildProcess> {
+    if (useSocket) rmSync(socket, { force: true });
+    // Its own process group: a Ctrl-C in the terminal reaches the app, which
+    // then stops Redis last, after everything that uses it.
+    const child = spawn("redis-server", args, { stdio: "ignore", detached: true });
+    await new Promise<void>((ok, fail) => {
+      child.once("spawn", ok);
+      child.once("error", (err: NodeJS.ErrnoException) =>
+        fail(err.code === "ENOENT" ? new StartupError(NO_REDIS_MESSAGE) : err),
+      );
+    });
+    const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
+    while (!(await answersPing(useSocket ? { path: socket } : { port }))) {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        child.kill("SIGKILL");
+        const log = readTail(join(dir, "redis.log"));
+        throw new StartupError(`redis-server did not start in ${dir}${log ? `: ${log}` : ""}`);
+      }
+      await sleep(25);
     }
-    await sleep(25);
+    return child;
   }
 
+  const log = options.logger;
+  let child = await launch();
+  let stopping = false;
+  let failures = 0;
+  let upSince = Date.now();
+  let restartTimer: NodeJS.Timeout | undefined;
+  let restarting: Promise<void> | undefined;
+
+  function supervise(running: ChildProcess): void {
+    running.once("exit", (code, signal) => {
+      if (stopping) return;
+      if (Date.now() - upSince >= HEALTHY_MS) failures = 0;
+      const delayMs = restartDelay(failures++);
+      log?.warn(
+        { pid: running.pid, code, signal, restartInMs: delayMs },
+        "embedded redis-server exited unexpectedly; restarting it",
+      );
+      restartTimer = setTimeout(() => {
+        restartTimer = undefined;
+        restarting = restart();
+      }, delayMs);
+    });
+  }
+
+  async function restart(): Promise<void> {
+    if (stopping) return;
+    try {
+      const next = await launch();
+      child = next;
+      upSince = Date.now();
+      if (stopping) return;
+      supervise(next);
+      log?.info({ pid: next.pid, dataDir: dir }, "embedded redis-server restarted");
+    } catch (err) {
+      if (stopping) return;
+      const delayMs = restartDelay(failures++);
+      log?.warn(
+        { reason: err instanceof Error ? err.message : String(err), restartInMs: delayMs },
+        "embedded redis-server did not restart; trying again",
+      );
+      restartTimer = setTimeout(() => {
+        restartTimer = undefined;
+        restarting = restart();
+      }, delayMs);
+    }
+  }
+
+  supervise(child);
+  const url = useSocket ? `unix://${socket}` : `redis://127.0.0.1:${port}`;
   return {
     url,
-    pid: child.pid ?? -1,
-    stop: () => stopChild(child, exited),
+    get pid() {
+      return child.pid ?? -1;
+    },
+    async stop() {
+      stopping = true;
+      if (restartTimer) clearTimeout(restartTimer);
+      await restarting;
+      await stopChild(child);
+    },
   };
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once("exit", () => done()));
   child.kill("SIGTERM");
   const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
   await exited;

@@ -62,6 +62,17 @@ describe("createConfig", () => {
     expect(issues.REDIS_URL).toContain("redis://");
   });
 
+  it("bounds the wait for Redis at start: 10 s by default, milliseconds from 100 to 600000", () => {
+    expect(createConfig({ BOT_TOKEN: token }).redisConnectTimeoutMs).toBe(10_000);
+    expect(
+      createConfig({ BOT_TOKEN: token, REDIS_CONNECT_TIMEOUT_MS: "500" }).redisConnectTimeoutMs,
+    ).toBe(500);
+    for (const bad of ["10s", "0", "50", "700000", "-1"]) {
+      const issues = issuesOf({ BOT_TOKEN: token, REDIS_CONNECT_TIMEOUT_MS: bad });
+      expect(issues.REDIS_CONNECT_TIMEOUT_MS).toContain("milliseconds from 100 to 600000");
+    }
+  });
+
   it("parses admin ids and trims the API root", () => {
     const config = createConfig({
       BOT_TOKEN: token,

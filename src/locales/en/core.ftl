@@ -35,6 +35,7 @@ flash-label = ⚡ URGENT
 date-locale = en-GB
 
 error-generic = Something went wrong on our side. Please try again in a minute.
+error-unavailable = The bot is temporarily unavailable, try again in a minute.
 
 only-admins = Only this group's admins can change its subscription.
 only-editors = This command is for editors.
