@@ -19,6 +19,8 @@ export type FeedPollerOptions = Omit<PollSourceDeps, "redis"> & {
   everyMs?: (source: Source) => number;
   /** sources polled at once by this instance; default 2 */
   concurrency?: number;
+  /** told what each scheduled poll came to ("fetched", "failed", ..., "error" when it threw); for metrics */
+  onPolled?(sourceId: string, result: string): void;
 } & (
     | {
         /** not auto-pipelined (BullMQ duplicates it for blocking commands); not closed by stop() */
@@ -105,11 +107,14 @@ export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
             log.warn({ source: job.data.sourceId }, "poll job for a source not enabled here");
             return undefined;
           }
-          return pollSource(source, deps);
+          const outcome = await pollSource(source, deps);
+          options.onPolled?.(source.id, outcome.kind);
+          return outcome;
         },
         { connection, prefix, concurrency: options.concurrency ?? DEFAULT_CONCURRENCY },
       );
       worker.on("failed", (job, err) => {
+        if (job) options.onPolled?.(job.data.sourceId, "error");
         log.error({ err, source: job?.data.sourceId }, "feed poll failed");
       });
       worker.on("error", (err) => log.error({ err }, "feed worker error"));

@@ -56,6 +56,10 @@ export interface Keys {
   rateGroup(chatId: number | string): string;
   /** string: set while Telegram asked every send to wait (429); expires when it may resume */
   ratePause(): string;
+  /** string: the id of the process holding a lease ("feeds", "scheduler"); written only by redis/lease.ts (expires) */
+  lease(name: string): string;
+  /** string: set when a webhook update was taken, so a redelivery is not handled twice (expires) */
+  webhookUpdate(updateId: number): string;
 }
 
 /** Builds the key namespace for one deployment; `prefix` defaults to `fd:`. */
@@ -86,5 +90,7 @@ export function createKeys(prefix = "fd:"): Keys {
     rateChat: (chatId) => `${prefix}rate:chat:${chatId}`,
     rateGroup: (chatId) => `${prefix}rate:group:${chatId}`,
     ratePause: () => `${prefix}rate:pause`,
+    lease: (name) => `${prefix}lease:${name}`,
+    webhookUpdate: (updateId) => `${prefix}webhook:update:${updateId}`,
   };
 }

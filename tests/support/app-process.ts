@@ -33,7 +33,14 @@ export interface AppProcess {
 export function startApp(env: Record<string, string>): AppProcess {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: APP_ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", CI: "", ...env },
+    // no HTTP server unless a test asks for one, so parallel apps never race for a port
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/tmp",
+      CI: "",
+      HTTP_PORT: "0",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
