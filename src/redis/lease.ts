@@ -135,7 +135,7 @@ export function createLease(options: LeaseOptions): Lease {
     async stop() {
       running = false;
       if (timer) clearTimeout(timer);
-      await turn;
+      await turn.catch(() => undefined);
       if (!holding) return;
       holding = false;
       await options.onLost();
