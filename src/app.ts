@@ -71,12 +71,14 @@ export async function createApp(config: Config, logger = createLogger(config)): 
   const stack: { name: string; stop: () => Promise<void> }[] = [];
   const onStop = (name: string, stop: () => Promise<void>) => stack.push({ name, stop });
   const stopAll = async () => {
+    const stopping = stack.length > 0;
     for (const { name, stop } of stack.splice(0).reverse()) {
       await stop().then(
         () => logger.info({ part: name }, `stopped ${name}`),
         (err) => logger.error({ err, part: name }, `error while stopping ${name}`),
       );
     }
+    if (stopping) logger.info("stopped every part");
   };
 
   try {

@@ -90,6 +90,9 @@ describe("leases (two processes of one deployment)", () => {
       timeoutMs: 15_000,
     });
     expect((await fetch(`${survivor.origin}/readyz`)).status).toBe(200);
+    const metrics = await (await fetch(`${survivor.origin}/metrics`)).text();
+    expect(metrics).toContain('frontline_sends_total{result="ok"} 1');
+    expect(metrics).toContain('frontline_digests_total{timing="on_time"} 1');
     expect(await survivor.app.stop()).toBe(0);
     expect(survivor.app.output()).toContain("released the scheduler lease");
   });

@@ -111,4 +111,30 @@ describe("webhook mode (npm start with WEBHOOK_URL)", () => {
     expect(fake.callsOf("deleteWebhook")).toHaveLength(0);
     expect(app.output()).toContain("stopped webhook updates");
   });
+
+  it("without WEBHOOK_URL deletes a webhook left from before, keeping its pending updates, and polls", async () => {
+    const fake = await createFakeTelegram();
+    const dataDir = mkdtempSync(join(tmpdir(), "fd-webhook-"));
+    cleanups.push(
+      () => fake.close(),
+      () => rmSync(dataDir, { recursive: true, force: true }),
+    );
+    fake.webhook = { url: "https://bot.example.org/old", secret_token: "old" };
+    const reader = fake.addUser({ language_code: "en" });
+    fake.sendText(reader.id, reader, "/help");
+    const app = startApp({
+      BOT_TOKEN: fake.token,
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      DATA_DIR: dataDir,
+      CONTENT_IMPORT: "false",
+      FEEDS_ENABLED: "false",
+    });
+    cleanups.push(() => app.stop());
+    expect(
+      (await fake.waitForMessage(reader.id, () => true, { timeoutMs: 30_000 })).text,
+    ).toContain("/latest");
+    expect(fake.webhook).toBeUndefined();
+    const [deleted] = fake.callsOf("deleteWebhook");
+    expect(deleted?.params.drop_pending_updates).toBeUndefined();
+  });
 });
