@@ -171,6 +171,9 @@ const schema = z.object({
   ),
 });
 
+/** Every environment variable the bot reads. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 export interface Config {
   botToken: string;
   redisUrl: string | undefined;
