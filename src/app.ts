@@ -281,7 +281,7 @@ export async function createApp(config: Config, logger = createLogger(config)): 
               handle: (update) => bot.handleUpdate(update),
             });
             http.addWebhook(new URL(config.webhookUrl).pathname, webhook);
-            onStop("webhook updates (the webhook stays set)", () => webhook.drain(10_000));
+            onStop("webhook updates (the webhook stays set)", () => webhook.drain(5_000));
             await startWebhook(
               bot,
               logger,
@@ -294,6 +294,8 @@ export async function createApp(config: Config, logger = createLogger(config)): 
           }
           readiness.started("bot");
         }
+        // stopped first: /readyz answers 503 while the rest shuts down
+        onStop("readiness (now 503)", async () => readiness.stopping());
       },
       stop: stopAll,
     };

@@ -3,6 +3,8 @@ import type { Redis } from "ioredis";
 export interface Readiness {
   /** Marks one part (a role, or the webhook) as started; ready needs every expected one. */
   started(part: string): void;
+  /** From now on not ready ("stopping"): a load balancer stops sending before the parts stop. */
+  stopping(): void;
   /** Ready when Redis answers PING within the timeout and every expected part has started. */
   check(): Promise<{ ready: boolean; notReady: string[] }>;
 }
@@ -35,6 +37,7 @@ export function createReadiness(options: {
   }
   return {
     started: (part) => void pending.delete(part),
+    stopping: () => void pending.add("stopping"),
     async check() {
       const notReady = [...pending];
       if (!(await redisAnswers())) notReady.unshift("redis");

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startApp } from "../support/app-process.ts";
 import { postToWebhook } from "../support/fake-telegram/webhook-delivery.ts";
-import { createFakeTelegram } from "../support/fake-telegram.ts";
+import { createFakeTelegram, faults } from "../support/fake-telegram.ts";
 import { freePort } from "../support/http-port.ts";
 import { waitFor } from "../support/wait-for.ts";
 
@@ -29,7 +29,9 @@ function sample(metrics: string, name: string): number {
 }
 
 describe("webhook mode (npm start with WEBHOOK_URL)", () => {
-  it("sets the webhook, checks the secret, drops repeats, serves health and metrics, and stops on SIGTERM", async () => {
+  it("sets the webhook, checks the secret, drops repeats, serves health and metrics, and stops on SIGTERM", {
+    timeout: 60_000,
+  }, async () => {
     const fake = await createFakeTelegram();
     const dataDir = mkdtempSync(join(tmpdir(), "fd-webhook-"));
     cleanups.push(
@@ -103,8 +105,19 @@ describe("webhook mode (npm start with WEBHOOK_URL)", () => {
     // the rejected /start and the repeated /help got no answer: one reply each to /help and /latest
     expect(fake.sent(reader.id)).toHaveLength(2);
 
+    // a slow handler: Telegram has its 200 long before the reply goes out
+    fake.failAll(faults.slow(3000), { methods: ["sendMessage"], times: 1 });
+    const slow = fake.sendText(reader.id, reader, "/help");
+    expect((await postToWebhook(fake, origin, slow)).status).toBe(200);
+    expect(fake.sent(reader.id)).toHaveLength(2);
+    await fake.waitForMessage(reader.id, () => true, { sinceIndex: 2 });
+
     const redisPid = Number(readFileSync(join(dataDir, "redis", "redis.pid"), "utf8"));
     app.child.kill("SIGTERM");
+    await waitFor(() => app.hasExited(), {
+      timeoutMs: 20_000,
+      message: "the app to exit on SIGTERM",
+    });
     expect(await app.exited).toBe(0);
     await waitFor(() => !isAlive(redisPid), { timeoutMs: 5_000, message: "redis-server to exit" });
     expect(fake.webhook?.url).toBe("https://bot.example.org/telegram/updates");

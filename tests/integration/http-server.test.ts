@@ -38,6 +38,11 @@ describe("the HTTP server", () => {
     readiness.started("bot");
     readiness.started("worker");
     expect((await fetch(`${origin}/readyz`)).status).toBe(200);
+    readiness.stopping();
+    expect(await (await fetch(`${origin}/readyz`)).json()).toEqual({
+      status: "not ready",
+      notReady: ["stopping"],
+    });
   });
 
   it("is not ready when Redis does not answer PING in time", async () => {
