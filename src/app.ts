@@ -12,12 +12,13 @@ import { loadTopics, type Topic } from "./articles/topics.ts";
 import type { BotContext } from "./bot/context.ts";
 import { createI18n } from "./bot/i18n.ts";
 import { createBot } from "./bot/index.ts";
-import { startPolling } from "./bot/polling.ts";
+import { startPolling, startWebhook } from "./bot/polling.ts";
 import { type ChatStore, createChatStore } from "./chats/chat-store.ts";
 import type { Config } from "./config.ts";
 import { announcingPuts, createFlashHook } from "./delivery/flash.ts";
 import { createDeliveryQueue, type DeliveryQueue } from "./delivery/queue.ts";
 import { startDelivery } from "./delivery/start-delivery.ts";
+import { StartupError } from "./errors.ts";
 import { notifyEach } from "./feeds/feed-alerts.ts";
 import { createFeedStateStore } from "./feeds/feed-state.ts";
 import { createFeedPoller, type FeedPoller } from "./feeds/poller.ts";
@@ -33,6 +34,13 @@ import {
 import { type EmbeddedRedis, startEmbeddedRedis } from "./redis/embedded.ts";
 import { createRedisHealth, type RedisHealth } from "./redis/health.ts";
 import { createKeys, type Keys } from "./redis/keys.ts";
+import { createLease } from "./redis/lease.ts";
+import { createReadiness } from "./server/health.ts";
+import { createHttpServer, type HttpServer } from "./server/http-server.ts";
+import { createMetrics, type Metrics } from "./server/metrics.ts";
+import { countSends } from "./server/send-metrics.ts";
+import { updateLabel } from "./server/update-label.ts";
+import { createWebhook } from "./server/webhook.ts";
 import { telegramClientOptions } from "./telegram/http-client.ts";
 
 export interface App {
@@ -50,7 +58,15 @@ export interface App {
   queue: DeliveryQueue;
   /** polls the feeds of sources.json; undefined when FEEDS_ENABLED=false */
   feeds: FeedPoller | undefined;
-  /** Imports content/, then starts the parts ROLES names: worker, scheduler, polling. */
+  /** this process's Prometheus metrics (its own registry) */
+  metrics: Metrics;
+  /** /healthz, /readyz, /metrics and the webhook; undefined when HTTP_PORT=0 */
+  http: HttpServer | undefined;
+  /**
+   * Starts the HTTP server, then the parts ROLES names: feeds (content import
+   * and feed polling) and the scheduler under a Redis lease each, so one
+   * process of the deployment runs them; the worker; the bot (webhook or polling).
+   */
   start(): Promise<void>;
   /** Stops everything start() and createApp() started, in reverse order. */
   stop(): Promise<void>;
@@ -58,33 +74,32 @@ export interface App {
   stoppingStep(): string | undefined;
 }
 
-/** A stop step with a name, so a shutdown that hangs can say where. */
-function step(name: string, stop: () => Promise<void>): () => Promise<void> {
-  return Object.defineProperty(stop, "name", { value: name });
-}
-
 /**
  * Builds every part of the bot from its configuration. Connects to Redis (or
  * starts the embedded one) but starts no polling until `start()`.
  */
 export async function createApp(config: Config, logger = createLogger(config)): Promise<App> {
-  const stack: (() => Promise<void>)[] = [];
+  const stack: { name: string; stop: () => Promise<void> }[] = [];
+  const onStop = (name: string, stop: () => Promise<void>) => stack.push({ name, stop });
   let stoppingStep: string | undefined;
   const stopAll = async () => {
-    for (const stop of stack.splice(0).reverse()) {
-      stoppingStep = stop.name || "a part";
-      await stop().catch((err) =>
-        logger.error({ err, step: stoppingStep }, "error while stopping"),
+    const stopping = stack.length > 0;
+    for (const { name, stop } of stack.splice(0).reverse()) {
+      stoppingStep = name;
+      await stop().then(
+        () => logger.info({ part: name }, `stopped ${name}`),
+        (err) => logger.error({ err, part: name }, `error while stopping ${name}`),
       );
     }
     stoppingStep = undefined;
+    if (stopping) logger.info("stopped every part");
   };
 
   try {
     let redisUrl = config.redisUrl;
     if (!redisUrl) {
       const embedded: EmbeddedRedis = await startEmbeddedRedis({ dataDir: config.dataDir, logger });
-      stack.push(step("embedded redis-server", () => embedded.stop()));
+      onStop("embedded redis-server", () => embedded.stop());
       redisUrl = embedded.url;
       logger.info({ dataDir: config.dataDir }, "started embedded redis-server");
     }
@@ -101,11 +116,9 @@ export async function createApp(config: Config, logger = createLogger(config)): 
       health,
     });
     const queueRedis = createRedis(redisUrl, { health });
-    stack.push(
-      step("redis connections", async () => {
-        await Promise.all([closeRedis(redis), closeRedis(queueRedis)]);
-      }),
-    );
+    onStop("redis connections", async () => {
+      await Promise.all([closeRedis(redis), closeRedis(queueRedis)]);
+    });
     await connectRedis(redis, redisUrl, config.redisConnectTimeoutMs);
     await connectRedis(queueRedis, redisUrl, config.redisConnectTimeoutMs);
 
@@ -121,9 +134,14 @@ export async function createApp(config: Config, logger = createLogger(config)): 
     });
     const queue = createDeliveryQueue({ connection: queueRedis, keys });
     queue.on("error", health.onError("delivery queue error"));
-    stack.push(step("delivery queue", () => queue.close()));
+    onStop("delivery queue", () => queue.close());
+    const metrics = createMetrics({
+      queueCounts: () => queue.getJobCounts(),
+      subscribers: () => redis.zcard(keys.schedule()),
+    });
     const flash = createFlashHook({ redis, keys, chats, queue, logger });
     const onArticleStored = async (article: Article, created: boolean) => {
+      if (created) metrics.articleIngested();
       await flash(article, created);
     };
     const sourcesFile = join(config.contentDir, "sources.json");
@@ -150,6 +168,11 @@ export async function createApp(config: Config, logger = createLogger(config)): 
       },
       { token: config.botToken, apiRoot: config.telegramApiRoot },
     );
+    const handleUpdate = bot.handleUpdate.bind(bot);
+    bot.handleUpdate = (update, webhookReply) => {
+      metrics.update(updateLabel(update));
+      return handleUpdate(update, webhookReply);
+    };
 
     const feeds = config.feedsEnabled
       ? createFeedPoller({
@@ -162,6 +185,7 @@ export async function createApp(config: Config, logger = createLogger(config)): 
           clusters,
           logger,
           onArticle: onArticleStored,
+          onPolled: (source, result) => metrics.feedPoll(source, result),
           notifyEditors: notifyEach(
             config.adminIds,
             (id, text) => bot.api.sendMessage(id, text),
@@ -169,6 +193,25 @@ export async function createApp(config: Config, logger = createLogger(config)): 
           ),
         })
       : undefined;
+
+    const readiness = createReadiness({ redis, expected: config.roles });
+    const http =
+      config.httpPort > 0
+        ? createHttpServer({ port: config.httpPort, readiness, metrics, logger })
+        : undefined;
+    const i18n = createI18n<BotContext>(config.defaultLanguage);
+    const deliveryApi = new Api(config.botToken, telegramClientOptions(config.telegramApiRoot));
+    countSends(deliveryApi, metrics);
+    const importContentDir = async () => {
+      const result = await importContent({
+        dir: config.contentDir,
+        store: announcingPuts(articles, onArticleStored, logger),
+        topicIds,
+        logger,
+        clusters,
+      });
+      logger.info({ ...result, failed: result.failed.length }, "imported content");
+    };
 
     return {
       config,
@@ -182,32 +225,40 @@ export async function createApp(config: Config, logger = createLogger(config)): 
       bot,
       queue,
       feeds,
+      metrics,
+      http,
       async start() {
-        if (config.importContentOnStart) {
-          const result = await importContent({
-            dir: config.contentDir,
-            store: announcingPuts(articles, onArticleStored, logger),
-            topicIds,
-            logger,
-            clusters,
-          });
-          logger.info({ ...result, failed: result.failed.length }, "imported content");
-        }
-        if (feeds) {
-          await feeds.start();
-          stack.push(step("feed poller", () => feeds.stop()));
-        }
         const roles = new Set(config.roles);
-        if (roles.has("worker") || roles.has("scheduler")) {
-          const i18n = createI18n<BotContext>(config.defaultLanguage);
-          const delivery = startDelivery({
-            scheduler: roles.has("scheduler"),
-            worker: roles.has("worker"),
+        if (http) {
+          await http.start();
+          onStop("HTTP server", () => http.stop());
+        }
+        if (roles.has("feeds")) {
+          const lease = createLease({
+            redis,
+            key: keys.lease("feeds"),
+            name: "feeds",
+            ttlMs: config.leaseMs,
+            logger,
+            async onAcquired() {
+              if (config.importContentOnStart) await importContentDir();
+              await feeds?.start();
+            },
+            onLost: async () => feeds?.stop(),
+          });
+          await lease.start();
+          onStop("feeds lease", () => lease.stop());
+          readiness.started("feeds");
+        }
+        const delivery = (part: "worker" | "scheduler") =>
+          startDelivery({
+            scheduler: part === "scheduler",
+            worker: part === "worker",
             redisUrl: serverUrl,
             redis,
             keys,
             queue,
-            api: new Api(config.botToken, telegramClientOptions(config.telegramApiRoot)),
+            api: deliveryApi,
             chats,
             articles,
             topics,
@@ -217,15 +268,60 @@ export async function createApp(config: Config, logger = createLogger(config)): 
             broadcastRate: config.broadcastRate,
             paidBroadcast: config.paidBroadcast,
             graceMs: config.digestGraceMinutes * 60_000,
+            onDigest: (timing) => metrics.digest(timing),
           });
-          stack.push(step("delivery", () => delivery.stop()));
+        if (roles.has("worker")) {
+          const worker = delivery("worker");
+          onStop("delivery worker", () => worker.stop());
+          readiness.started("worker");
+        }
+        if (roles.has("scheduler")) {
+          let scheduler: { stop(): Promise<void> } | undefined;
+          const lease = createLease({
+            redis,
+            key: keys.lease("scheduler"),
+            name: "scheduler",
+            ttlMs: config.leaseMs,
+            logger,
+            async onAcquired() {
+              scheduler = delivery("scheduler");
+            },
+            async onLost() {
+              await scheduler?.stop();
+              scheduler = undefined;
+            },
+          });
+          await lease.start();
+          onStop("scheduler lease", () => lease.stop());
+          readiness.started("scheduler");
         }
         if (roles.has("bot")) {
-          const runner: RunnerHandle = await startPolling(bot, logger, config.adminIds);
-          stack.push(
-            step("polling", () => (runner.isRunning() ? runner.stop() : Promise.resolve())),
-          );
+          if (config.webhookUrl && config.webhookSecret) {
+            if (!http)
+              throw new StartupError("WEBHOOK_URL needs the HTTP server: set HTTP_PORT above 0");
+            const webhook = createWebhook({
+              secret: config.webhookSecret,
+              redis,
+              keys,
+              logger,
+              handle: (update) => bot.handleUpdate(update),
+            });
+            http.addWebhook(new URL(config.webhookUrl).pathname, webhook);
+            onStop("webhook updates (the webhook stays set)", () => webhook.drain(5_000));
+            await startWebhook(
+              bot,
+              logger,
+              { url: config.webhookUrl, secret: config.webhookSecret },
+              config.adminIds,
+            );
+          } else {
+            const runner: RunnerHandle = await startPolling(bot, logger, config.adminIds);
+            onStop("polling", () => (runner.isRunning() ? runner.stop() : Promise.resolve()));
+          }
+          readiness.started("bot");
         }
+        // stopped first: /readyz answers 503 while the rest shuts down
+        onStop("readiness (now 503)", async () => readiness.stopping());
       },
       stop: stopAll,
       stoppingStep: () => stoppingStep,

@@ -6,8 +6,8 @@ export type Language = (typeof LANGUAGES)[number];
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
-/** The parts one process can run: polling, the scheduler, a delivery worker. */
-export const ROLES = ["bot", "scheduler", "worker"] as const;
+/** The parts one process can run: polling, the scheduler, a delivery worker, feed polling and the content import. */
+export const ROLES = ["bot", "scheduler", "worker", "feeds"] as const;
 export type Role = (typeof ROLES)[number];
 const ROLE_NAMES = ["all", ...ROLES].join("|");
 
@@ -59,6 +59,10 @@ const floodLimitVar = (fallback: string) =>
       }, FLOOD_MESSAGE)
       .transform((s) => (s.trim() === "off" ? undefined : floodRate(s))),
   );
+
+const PORT_MESSAGE = "must be a TCP port from 1 to 65535, or 0 to serve no HTTP at all";
+const LEASE_MESSAGE = "must be a whole number of milliseconds from 1000 to 60000";
+const SECRET_MESSAGE = "must be 1-256 characters of A-Z, a-z, 0-9, _ and -";
 
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
@@ -179,7 +183,39 @@ const schema = z.object({
   ),
   FLOOD_LIMIT_USER: floodLimitVar("10/10s"),
   FLOOD_LIMIT_GROUP: floodLimitVar("20/60s"),
+  HTTP_PORT: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\d{1,5}$/, PORT_MESSAGE)
+      .default("8080")
+      .transform(Number)
+      .refine((n) => n <= 65535, PORT_MESSAGE),
+  ),
+  WEBHOOK_URL: z.preprocess(
+    emptyToUndefined,
+    z.url({ protocol: /^https$/, error: "must be an https:// URL Telegram can reach" }).optional(),
+  ),
+  WEBHOOK_SECRET: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, SECRET_MESSAGE)
+      .optional(),
+  ),
+  LEASE_MS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\d{1,6}$/, LEASE_MESSAGE)
+      .default("30000")
+      .transform(Number)
+      .refine((n) => n >= 1000 && n <= 60_000, LEASE_MESSAGE),
+  ),
 });
+
+/** Every environment variable the bot reads. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
 
 export interface Config {
   botToken: string;
@@ -210,6 +246,14 @@ export interface Config {
     user: { limit: number; windowMs: number } | undefined;
     group: { limit: number; windowMs: number } | undefined;
   };
+  /** where /healthz, /readyz, /metrics (and the webhook) are served; 0: no HTTP server */
+  httpPort: number;
+  /** Telegram posts updates here when set (webhook mode); polling otherwise */
+  webhookUrl: string | undefined;
+  /** what Telegram sends in X-Telegram-Bot-Api-Secret-Token; required with webhookUrl */
+  webhookSecret: string | undefined;
+  /** how long a lease (feeds, scheduler) lasts unless its holder renews it */
+  leaseMs: number;
 }
 
 /**
@@ -229,6 +273,10 @@ export function createConfig(env: Record<string, string | undefined>): Config {
       });
   const rateIssue = freeRateIssue(env);
   if (rateIssue && !issues.some((i) => i.variable === rateIssue.variable)) issues.push(rateIssue);
+  const secretIssue = missingSecretIssue(env);
+  if (secretIssue && !issues.some((i) => i.variable === secretIssue.variable)) {
+    issues.push(secretIssue);
+  }
   if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
   const e = parsed.data;
   return {
@@ -250,6 +298,10 @@ export function createConfig(env: Record<string, string | undefined>): Config {
     paidBroadcast: e.PAID_BROADCAST === "true",
     digestGraceMinutes: e.DIGEST_GRACE_MINUTES,
     floodLimits: { user: e.FLOOD_LIMIT_USER, group: e.FLOOD_LIMIT_GROUP },
+    httpPort: e.HTTP_PORT,
+    webhookUrl: e.WEBHOOK_URL,
+    webhookSecret: e.WEBHOOK_SECRET,
+    leaseMs: e.LEASE_MS,
   };
 }
 
@@ -261,5 +313,14 @@ function freeRateIssue(env: Record<string, string | undefined>): ConfigIssue | u
   return {
     variable: "BROADCAST_RATE",
     message: `may be above ${FREE_BROADCAST_RATE} (Telegram's free limit) only with PAID_BROADCAST=true (got "${env.BROADCAST_RATE}")`,
+  };
+}
+
+/** Webhook mode needs the secret, so that only Telegram can post updates. */
+function missingSecretIssue(env: Record<string, string | undefined>): ConfigIssue | undefined {
+  if (!env.WEBHOOK_URL?.trim() || env.WEBHOOK_SECRET?.trim()) return undefined;
+  return {
+    variable: "WEBHOOK_SECRET",
+    message: `is required with WEBHOOK_URL: ${SECRET_MESSAGE}, e.g. from \`openssl rand -hex 32\``,
   };
 }

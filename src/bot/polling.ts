@@ -54,9 +54,35 @@ export async function startPolling(
 ): Promise<RunnerHandle> {
   await bot.init();
   await registerCommands(bot, logger, editorIds);
+  // a webhook left from webhook mode would make getUpdates fail; its pending updates are kept
+  await bot.api.deleteWebhook();
   const handle = run(bot, {
     runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] }, retryInterval: "exponential" },
   });
   logger.info({ username: bot.botInfo.username }, "polling for updates");
   return handle;
+}
+
+/**
+ * Webhook mode: registers the command menus, then asks Telegram to post
+ * updates to `url` with `secret` in X-Telegram-Bot-Api-Secret-Token, for the
+ * same update types polling asks for. The webhook is left set at shutdown, so
+ * Telegram keeps updates for the next start.
+ */
+export async function startWebhook(
+  bot: Bot<BotContext>,
+  logger: Logger,
+  webhook: { url: string; secret: string },
+  editorIds: readonly number[] = [],
+): Promise<void> {
+  await bot.init();
+  await registerCommands(bot, logger, editorIds);
+  await bot.api.setWebhook(webhook.url, {
+    secret_token: webhook.secret,
+    allowed_updates: [...ALLOWED_UPDATES],
+  });
+  logger.info(
+    { username: bot.botInfo.username, path: new URL(webhook.url).pathname },
+    "webhook set",
+  );
 }

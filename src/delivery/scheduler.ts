@@ -53,6 +53,8 @@ export interface SchedulerOptions {
   intervalMs?: number;
   /** due chats taken per round trip (default 1000) */
   batchSize?: number;
+  /** told of each slot it claimed: sent on time, late (after downtime), or skipped (too old); for metrics */
+  onDigest?(timing: "on_time" | "late" | "skipped"): void;
 }
 
 export interface Scheduler {
@@ -100,6 +102,17 @@ interface Claim {
   /** undefined: take the chat out of the schedule */
   next?: number;
   job?: DigestJobData;
+}
+
+/** A slot enqueued within a minute of its time is on time; one kept beyond the grace is skipped. */
+function reportTiming(
+  claim: Claim,
+  now: number,
+  report: NonNullable<SchedulerOptions["onDigest"]>,
+): void {
+  if (claim.next === undefined) return;
+  if (!claim.job) report("skipped");
+  else report(claim.job.dueMs === claim.due && now - claim.due <= 60_000 ? "on_time" : "late");
 }
 
 /**
@@ -226,6 +239,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       );
       const won = await claim(claims);
       const mine = claims.filter((_, i) => won[i]);
+      if (options.onDigest) for (const c of mine) reportTiming(c, now, options.onDigest);
       void enqueue(mine);
       if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
       const dropped = mine.filter((c) => c.next === undefined).length;

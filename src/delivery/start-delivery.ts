@@ -9,7 +9,7 @@ import type { RedisHealth } from "../redis/health.ts";
 import type { Keys } from "../redis/keys.ts";
 import { createDigestComposer } from "./digest-composer.ts";
 import type { DeliveryQueue } from "./queue.ts";
-import { createScheduler } from "./scheduler.ts";
+import { createScheduler, type SchedulerOptions } from "./scheduler.ts";
 import { createDeliveryWorker } from "./worker.ts";
 
 export interface DeliveryRoleOptions {
@@ -32,6 +32,8 @@ export interface DeliveryRoleOptions {
   broadcastRate: number;
   paidBroadcast: boolean;
   graceMs: number;
+  /** the scheduler reports each slot's timing here (metrics) */
+  onDigest?: SchedulerOptions["onDigest"];
 }
 
 export interface RunningDelivery {
@@ -72,6 +74,7 @@ export function startDelivery(options: DeliveryRoleOptions): RunningDelivery {
         queue: options.queue,
         logger,
         graceMs: options.graceMs,
+        onDigest: options.onDigest,
       })
     : undefined;
   scheduler?.start();

@@ -22,6 +22,8 @@ export type FeedPollerOptions = Omit<PollSourceDeps, "redis"> & {
   concurrency?: number;
   /** hears the errors of the poller's connection, queue and worker; connection errors are its to log */
   health?: RedisHealth;
+  /** told what each scheduled poll came to ("fetched", "failed", ..., "error" when it threw); for metrics */
+  onPolled?(sourceId: string, result: string): void;
 } & (
     | {
         /** not auto-pipelined (BullMQ duplicates it for blocking commands); not closed by stop() */
@@ -114,11 +116,14 @@ export function createFeedPoller(options: FeedPollerOptions): FeedPoller {
             log.warn({ source: job.data.sourceId }, "poll job for a source not enabled here");
             return undefined;
           }
-          return pollSource(source, deps);
+          const outcome = await pollSource(source, deps);
+          options.onPolled?.(source.id, outcome.kind);
+          return outcome;
         },
         { connection, prefix, concurrency: options.concurrency ?? DEFAULT_CONCURRENCY },
       );
       worker.on("failed", (job, err) => {
+        if (job) options.onPolled?.(job.data.sourceId, "error");
         log.error({ err, source: job?.data.sourceId }, "feed poll failed");
       });
       worker.on("error", onError("feed worker error"));

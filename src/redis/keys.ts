@@ -60,6 +60,10 @@ export interface Keys {
   floodWindow(scope: "user" | "chat", id: number | string): string;
   /** string: set once "too many requests" was said to a user or group; expires when its window reopens */
   floodNotice(scope: "user" | "chat", id: number | string): string;
+  /** string: the id of the process holding a lease ("feeds", "scheduler"); written only by redis/lease.ts (expires) */
+  lease(name: string): string;
+  /** string: set when a webhook update was taken, so a redelivery is not handled twice (expires) */
+  webhookUpdate(updateId: number): string;
 }
 
 /** Builds the key namespace for one deployment; `prefix` defaults to `fd:`. */
@@ -92,5 +96,7 @@ export function createKeys(prefix = "fd:"): Keys {
     ratePause: () => `${prefix}rate:pause`,
     floodWindow: (scope, id) => `${prefix}flood:${scope}:${id}`,
     floodNotice: (scope, id) => `${prefix}flood:${scope}:${id}:notice`,
+    lease: (name) => `${prefix}lease:${name}`,
+    webhookUpdate: (updateId) => `${prefix}webhook:update:${updateId}`,
   };
 }

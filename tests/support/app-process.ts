@@ -30,10 +30,21 @@ export interface AppProcess {
  * `env` alone: only PATH and HOME are inherited. The app gets a process
  * group of its own, so kill() reaches it and nothing else.
  */
-export function startApp(env: Record<string, string>): AppProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: APP_ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", CI: "", ...env },
+export function startApp(
+  env: Record<string, string>,
+  /** another way to run it, e.g. the compiled `dist/main.js` in a built copy */
+  how: { args?: string[]; cwd?: string } = {},
+): AppProcess {
+  const child = spawn(process.execPath, how.args ?? ["--import", "tsx", "src/main.ts"], {
+    cwd: how.cwd ?? APP_ROOT,
+    // no HTTP server unless a test asks for one, so parallel apps never race for a port
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/tmp",
+      CI: "",
+      HTTP_PORT: "0",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

@@ -85,7 +85,7 @@ describe("createConfig", () => {
 
   it("runs every part by default, with Telegram's free broadcast rate and an hour's grace", () => {
     expect(createConfig({ BOT_TOKEN: token })).toMatchObject({
-      roles: ["bot", "scheduler", "worker"],
+      roles: ["bot", "scheduler", "worker", "feeds"],
       broadcastRate: 25,
       paidBroadcast: false,
       digestGraceMinutes: 60,
@@ -94,7 +94,8 @@ describe("createConfig", () => {
 
   it("reads ROLES as all or a list of parts", () => {
     const roles = (value: string) => createConfig({ BOT_TOKEN: token, ROLES: value }).roles;
-    expect(roles("all")).toEqual(["bot", "scheduler", "worker"]);
+    expect(roles("all")).toEqual(["bot", "scheduler", "worker", "feeds"]);
+    expect(roles("bot,feeds")).toEqual(["bot", "feeds"]);
     expect(roles("worker")).toEqual(["worker"]);
     expect(roles(" scheduler , bot ")).toEqual(["bot", "scheduler"]);
     expect(roles("worker,worker")).toEqual(["worker"]);
@@ -175,5 +176,36 @@ describe("createConfig", () => {
 
   it("treats empty strings as unset", () => {
     expect(createConfig({ BOT_TOKEN: token, REDIS_URL: "", LOG_LEVEL: "" }).logLevel).toBe("info");
+  });
+
+  it("serves HTTP on 8080 by default, on another port, or not at all with 0", () => {
+    expect(createConfig({ BOT_TOKEN: token }).httpPort).toBe(8080);
+    expect(createConfig({ BOT_TOKEN: token, HTTP_PORT: "9100" }).httpPort).toBe(9100);
+    expect(createConfig({ BOT_TOKEN: token, HTTP_PORT: "0" }).httpPort).toBe(0);
+    for (const bad of ["65536", "-1", "http", "80.5"]) {
+      expect(issuesOf({ BOT_TOKEN: token, HTTP_PORT: bad }).HTTP_PORT).toContain(
+        "0 to serve no HTTP",
+      );
+    }
+  });
+
+  it("needs WEBHOOK_SECRET with WEBHOOK_URL, and a secret Telegram accepts", () => {
+    const url = "https://bot.example.org/telegram/hook";
+    expect(issuesOf({ BOT_TOKEN: token, WEBHOOK_URL: url }).WEBHOOK_SECRET).toContain("required");
+    const bad = issuesOf({ BOT_TOKEN: token, WEBHOOK_URL: url, WEBHOOK_SECRET: "no spaces!" });
+    expect(bad.WEBHOOK_SECRET).toContain("A-Z, a-z, 0-9, _ and -");
+    expect(
+      issuesOf({ BOT_TOKEN: token, WEBHOOK_URL: "http://x.org/h", WEBHOOK_SECRET: "s" })
+        .WEBHOOK_URL,
+    ).toContain("https://");
+    const config = createConfig({ BOT_TOKEN: token, WEBHOOK_URL: url, WEBHOOK_SECRET: "a-B_9" });
+    expect(config).toMatchObject({ webhookUrl: url, webhookSecret: "a-B_9" });
+    expect(createConfig({ BOT_TOKEN: token }).webhookUrl).toBeUndefined();
+  });
+
+  it("takes a lease time from 1 to 60 s, 30 s by default", () => {
+    expect(createConfig({ BOT_TOKEN: token }).leaseMs).toBe(30_000);
+    expect(createConfig({ BOT_TOKEN: token, LEASE_MS: "2000" }).leaseMs).toBe(2000);
+    expect(issuesOf({ BOT_TOKEN: token, LEASE_MS: "61000" }).LEASE_MS).toContain("1000 to 60000");
   });
 });
