@@ -1,4 +1,4 @@
-import type { Article } from "../articles/article.ts";
+import { type Article, articleLink } from "../articles/article.ts";
 import type { ArticleStore, LateArticle } from "../articles/article-store.ts";
 import type { Chat } from "../chats/chat.ts";
 import { digestWindowStart, MAX_LOOKBACK_MS, periodStartOf } from "./period.ts";
@@ -234,7 +234,7 @@ function toRenderItem(story: Story): RenderItem {
   const { main } = story;
   const item: RenderItem = {
     title: main.title,
-    url: main.url,
+    url: articleLink(main),
     summary: main.summary,
     source: main.source,
     publishedAt: main.publishedAt,
@@ -247,7 +247,7 @@ function toRenderItem(story: Story): RenderItem {
     const key = sourceKey(other.source);
     if (seen.has(key)) continue;
     seen.add(key);
-    also.push({ source: other.source, url: other.url });
+    also.push({ source: other.source, url: articleLink(other) });
   }
   if (also.length > 0) item.alsoReportedBy = also;
   return item;

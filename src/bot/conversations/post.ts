@@ -3,7 +3,7 @@ import type { I18nFlavor } from "@grammyjs/i18n";
 import { type Context, GrammyError, InlineKeyboard, type MiddlewareFn } from "grammy";
 import type { Article, ArticleInput, Urgency } from "../../articles/article.ts";
 import { SUMMARY_MAX_CHARS } from "../../articles/article.ts";
-import { canonicalUrl, InvalidUrlError } from "../../articles/canonical-url.ts";
+import { InvalidUrlError, publisherUrl } from "../../articles/canonical-url.ts";
 import { summarizeExtractive } from "../../articles/extractive.ts";
 import { summarize } from "../../articles/summarize.ts";
 import type { Topic } from "../../articles/topics.ts";
@@ -121,7 +121,8 @@ export function articleHtml(c: EditorContext | BotContext, article: Omit<Article
 }
 
 /**
- * The canonical form of an article link an editor typed, or undefined when it
+ * An article link an editor typed, as the publisher wrote it (tracking
+ * parameters dropped, see publisherUrl), or undefined when it
  * is not an http(s) link. A link without a scheme ("example.org/news/1") is
  * read as https.
  */
@@ -135,7 +136,7 @@ export function parseArticleLink(text: string): string | undefined {
       ? `https://${trimmed}`
       : trimmed;
   try {
-    return canonicalUrl(withScheme);
+    return publisherUrl(withScheme);
   } catch (err) {
     if (err instanceof InvalidUrlError) return undefined;
     throw err;
