@@ -1,7 +1,6 @@
-import type { Article } from "../articles/article.ts";
-import { toRenderItem } from "../digest/article-item.ts";
 import { renderLabels } from "../digest/labels.ts";
 import { type RenderLabels, renderDigest } from "../digest/render.ts";
+import { type Story, type StoryListOptions, storyItem } from "../digest/stories.ts";
 import type { BotContext } from "./context.ts";
 
 /** The words render.ts needs, in the language of this update. */
@@ -9,16 +8,22 @@ export function labelsFor(ctx: BotContext): RenderLabels {
   return renderLabels((_lang, key, vars) => ctx.t(key, vars), ctx.lang, ctx.deps.topics);
 }
 
+/** How lists in this chat group and filter stories: the reader's language leads. */
+export function storyOptionsFor(ctx: BotContext): StoryListOptions {
+  return { prefer: ctx.lang };
+}
+
 /**
- * Sends articles as Telegram HTML, in as few messages as fit (usually one),
- * link previews off so the list stays compact.
+ * Sends stories as Telegram HTML, each once with the other outlets named
+ * under it, in as few messages as fit (usually one), link previews off so
+ * the list stays compact.
  */
-export async function replyWithArticles(
+export async function replyWithStories(
   ctx: BotContext,
-  articles: Article[],
+  stories: Story[],
   header: string,
 ): Promise<void> {
-  const parts = renderDigest(articles.map(toRenderItem), {
+  const parts = renderDigest(stories.map(storyItem), {
     labels: labelsFor(ctx),
     timeZone: ctx.chatRecord?.tz ?? ctx.deps.defaultTimezone,
     header,
