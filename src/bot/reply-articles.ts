@@ -1,3 +1,4 @@
+import { newsLanguages } from "../chats/chat.ts";
 import { renderLabels } from "../digest/labels.ts";
 import { type RenderLabels, renderDigest } from "../digest/render.ts";
 import { type Story, type StoryListOptions, storyItem } from "../digest/stories.ts";
@@ -8,9 +9,14 @@ export function labelsFor(ctx: BotContext): RenderLabels {
   return renderLabels((_lang, key, vars) => ctx.t(key, vars), ctx.lang, ctx.deps.topics);
 }
 
-/** How lists in this chat group and filter stories: the reader's language leads. */
+/**
+ * How lists in this chat group and filter stories: only the news languages
+ * the chat chose (by default its language plus English), a report in the
+ * reader's language leading its story.
+ */
 export function storyOptionsFor(ctx: BotContext): StoryListOptions {
-  return { prefer: ctx.lang };
+  const news = ctx.chatRecord?.news;
+  return { prefer: ctx.lang, langs: newsLanguages({ lang: ctx.lang, ...(news ? { news } : {}) }) };
 }
 
 /**

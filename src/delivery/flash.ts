@@ -1,8 +1,9 @@
 import type { Redis } from "ioredis";
 import type { Article } from "../articles/article.ts";
 import type { ArticleStore } from "../articles/article-store.ts";
-import type { Chat } from "../chats/chat.ts";
+import { type Chat, newsLanguages } from "../chats/chat.ts";
 import type { ChatStore } from "../chats/chat-store.ts";
+import { inLanguages } from "../digest/stories.ts";
 import type { Logger } from "../logger.ts";
 import type { Keys } from "../redis/keys.ts";
 import { wasFlashed } from "./delivery-log.ts";
@@ -27,12 +28,16 @@ export interface FanOutResult {
   alreadyFlashed: number;
 }
 
-/** True when the chat takes this flash: subscribed, flash alerts on, and one of its topics (none = all). */
+/**
+ * True when the chat takes this flash: subscribed, flash alerts on, in one
+ * of its news languages (newsLanguages) and one of its topics (none = all).
+ */
 export function takesFlash(
-  chat: Pick<Chat, "status" | "flash" | "topics">,
-  article: Pick<Article, "topics">,
+  chat: Pick<Chat, "status" | "flash" | "topics" | "lang" | "news">,
+  article: Pick<Article, "topics" | "lang">,
 ): boolean {
   if (chat.status !== "active" || !chat.flash) return false;
+  if (!inLanguages(article, newsLanguages(chat))) return false;
   return chat.topics.length === 0 || chat.topics.some((topic) => article.topics.includes(topic));
 }
 

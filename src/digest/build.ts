@@ -1,9 +1,9 @@
 import type { Article } from "../articles/article.ts";
 import type { ArticleStore, LateArticle } from "../articles/article-store.ts";
-import type { Chat } from "../chats/chat.ts";
+import { type Chat, newsLanguages } from "../chats/chat.ts";
 import { digestWindowStart, MAX_LOOKBACK_MS, periodStartOf } from "./period.ts";
 import type { RenderItem } from "./render.ts";
-import { groupStories, type Story, storyItem } from "./stories.ts";
+import { groupStories, inLanguages, type Story, storyItem } from "./stories.ts";
 
 /** What one digest holds, before rendering. */
 export interface DigestContent {
@@ -30,7 +30,7 @@ export type DigestChat = Pick<
   Chat,
   "cursor" | "lastDeliveryAt" | "lateFrom" | "topics" | "maxItems"
 > &
-  Partial<Pick<Chat, "lang">>;
+  Partial<Pick<Chat, "lang" | "news">>;
 
 export interface BuildDeps {
   articles: ArticleStore;
@@ -41,7 +41,8 @@ export interface BuildDeps {
  *
  * Takes the articles published after the digest window start (see
  * digestWindowStart: the cursor, or the last 24 hours for a chat that never
- * had one) and not after `now`, within the chat's topics (none = all).
+ * had one) and not after `now`, within the chat's topics (none = all) and,
+ * when the chat's language is given, its news languages (newsLanguages).
  * Articles of one near-duplicate cluster are one story (stories.ts, as
  * every list groups them): the best report is shown, the other outlets are
  * listed under "also reported by".
@@ -79,7 +80,10 @@ export async function buildDigest(
     deps.articles.since(windowStart, { topics: chat.topics, untilMs: now }),
     lateNews(chat, windowStart, deps, now),
   ]);
-  const articles = [...onTime, ...late.map((found) => found.article)];
+  const langs = chat.lang === undefined ? undefined : newsLanguages({ ...chat, lang: chat.lang });
+  const articles = [...onTime, ...late.map((found) => found.article)].filter((article) =>
+    inLanguages(article, langs),
+  );
   if (articles.length === 0) return undefined;
 
   const stories = groupStories(articles, { arrivals: arrivals(late), prefer: chat.lang });

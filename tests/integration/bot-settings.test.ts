@@ -515,6 +515,7 @@ describe("settingErrorText", () => {
     "invalid-quiet-hours": { quiet: "later" },
     "invalid-switch": { previews: "maybe" },
     "invalid-thread": { threadId: -4 },
+    "invalid-news": { news: "de" },
   };
   const errors = new Map<string, SettingError>();
   for (const [code, patch] of Object.entries(examples)) {
