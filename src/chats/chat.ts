@@ -1,4 +1,4 @@
-import type { Language } from "../config.ts";
+import { LANGUAGES, type Language } from "../config.ts";
 
 export type ChatKind = "private" | "group" | "supergroup" | "channel";
 
@@ -70,11 +70,11 @@ export const DEFAULT_MAX_ITEMS = 5;
 /**
  * The languages of news a chat gets: the ones its users chose, else its
  * interface language plus English — an English reader gets English, a
- * Ukrainian reader gets Ukrainian and English.
+ * Ukrainian reader gets Ukrainian and English. Sorted as LANGUAGES is.
  */
 export function newsLanguages(chat: Pick<ChatSettings, "lang" | "news">): Language[] {
   if (chat.news && chat.news.length > 0) return chat.news;
-  return chat.lang === "en" ? ["en"] : [chat.lang, "en"];
+  return LANGUAGES.filter((lang) => lang === chat.lang || lang === "en");
 }
 
 /** The settings a new chat starts with; language and zone come from the deployment's config. */

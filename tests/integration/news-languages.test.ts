@@ -37,7 +37,7 @@ const ukrainian: ArticleInput = {
 describe("news languages per chat", () => {
   it("defaults to the interface language plus English", () => {
     expect(newsLanguages({ lang: "en" })).toEqual(["en"]);
-    expect(newsLanguages({ lang: "uk" })).toEqual(["uk", "en"]);
+    expect(newsLanguages({ lang: "uk" })).toEqual(["en", "uk"]);
     expect(newsLanguages({ lang: "en", news: ["uk"] })).toEqual(["uk"]);
   });
 
