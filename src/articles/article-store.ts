@@ -2,7 +2,13 @@ import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Keys } from "../redis/keys.ts";
 import { type Article, type ArticleInput, capTitle, SUMMARY_MAX_CHARS } from "./article.ts";
-import { articleId, canonicalUrl, InvalidUrlError, urlHash } from "./canonical-url.ts";
+import {
+  articleId,
+  canonicalUrl,
+  InvalidUrlError,
+  publisherUrl,
+  urlHash,
+} from "./canonical-url.ts";
 import { indexArticle, type SetWriter, searchArticles } from "./search-index.ts";
 
 export interface LatestOptions {
@@ -281,8 +287,10 @@ export function createArticleStore(
 
   return {
     async put(input) {
-      const url = canonicalUrl(requireString("url", input.url));
-      const article = checkArticle({ ...input, id: articleId(url), url });
+      const raw = requireString("url", input.url);
+      const url = canonicalUrl(raw);
+      const link = publisherUrl(raw);
+      const article = checkArticle({ ...input, id: articleId(url), url, link });
       return oneAtATime(article.id, async () => {
         for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
           const stored = await readHash(article.id);
@@ -291,6 +299,10 @@ export function createArticleStore(
               `article id ${article.id} is taken by ${stored.url}, so ${article.url} cannot be stored`,
             );
           }
+          // The first spelling stored stays: the same page re-listed under a
+          // tracker or without its slash is not a change. An article stored
+          // before links were kept takes the spelling it is next given.
+          if (stored.link) article.link = stored.link;
           const created = isEmpty(stored);
           const changed = !sameFields(stored, encode(article));
           if (await write(article, stored)) return { article, created, changed };
@@ -379,7 +391,7 @@ function applyPatch(article: Article, patch: ArticlePatch): Article {
   return next;
 }
 
-type Unchecked = Omit<ArticleInput, "url"> & { id: string; url: string };
+type Unchecked = Omit<ArticleInput, "url"> & { id: string; url: string; link?: string };
 
 /** The article as it will be stored, or an InvalidArticleError naming the first bad field. */
 function checkArticle(input: Unchecked): Article {
@@ -424,6 +436,7 @@ function checkArticle(input: Unchecked): Article {
     urgency,
     lang,
   };
+  if (input.link !== undefined) article.link = input.link;
   const author = input.author === undefined ? "" : text(requireString("author", input.author));
   if (author !== "") article.author = author;
   const cluster = input.cluster === undefined ? "" : text(requireString("cluster", input.cluster));
@@ -470,6 +483,7 @@ function encode(article: Article): Record<string, string> {
     urgency: article.urgency,
     lang: article.lang,
   };
+  if (article.link !== undefined) fields.link = article.link;
   if (article.author !== undefined) fields.author = article.author;
   if (article.cluster !== undefined) fields.cluster = article.cluster;
   return fields;
@@ -487,6 +501,7 @@ function decode(id: string, fields: Record<string, string>): Article {
     urgency: fields.urgency === "flash" ? "flash" : "normal",
     lang: fields.lang || "en",
   };
+  if (fields.link) article.link = fields.link;
   if (fields.author) article.author = fields.author;
   if (fields.cluster) article.cluster = fields.cluster;
   return article;

@@ -10,8 +10,14 @@ export type Urgency = "normal" | "flash";
 export interface Article {
   /** stable id derived from the canonical URL (see canonical-url.ts) */
   id: string;
-  /** canonical URL */
+  /** canonical URL: the article's identity, for de-duplication and ids, never shown */
   url: string;
+  /**
+   * The link as the publisher gave it (publisherUrl: tracking parameters
+   * dropped, nothing else changed), for readers; absent only for articles
+   * stored before links were kept. Read it through articleLink().
+   */
+  link?: string;
   /** at most TITLE_MAX_CHARS characters */
   title: string;
   /** at most 500 characters */
@@ -30,8 +36,16 @@ export interface Article {
   cluster?: string;
 }
 
-/** What a caller supplies to ArticleStore.put: the id and canonical URL are derived. */
-export type ArticleInput = Omit<Article, "id" | "url" | "urgency" | "lang" | "topics"> & {
+/** The link to show a reader: the publisher's spelling, else the canonical URL. */
+export function articleLink(article: Pick<Article, "url" | "link">): string {
+  return article.link ?? article.url;
+}
+
+/**
+ * What a caller supplies to ArticleStore.put: `url` as the publisher gave
+ * it; the id, the canonical URL and the shown link are derived from it.
+ */
+export type ArticleInput = Omit<Article, "id" | "url" | "link" | "urgency" | "lang" | "topics"> & {
   url: string;
   urgency?: Urgency;
   lang?: string;

@@ -67,6 +67,32 @@ export function canonicalUrl(raw: string): string {
   return new URL(`https://${url.host}${path}${query === "" ? "" : `?${query}`}`).href;
 }
 
+/**
+ * The link as the publisher wrote it, for readers: only tracking parameters
+ * (utm_*, fbclid, gclid, …) are dropped; the scheme, the trailing slash, the
+ * order and spelling of the other parameters and the fragment stay, because a
+ * site that does not redirect may serve only its own spelling. The canonical
+ * form (canonicalUrl) is for de-duplication and ids, never for a reader.
+ * Throws InvalidUrlError for anything canonicalUrl rejects.
+ */
+export function publisherUrl(raw: string): string {
+  canonicalUrl(raw);
+  const url = new URL(raw.trim());
+  url.username = "";
+  url.password = "";
+  const query = url.search
+    .slice(1)
+    .split("&")
+    .filter((part) => {
+      if (part === "") return false;
+      const eq = part.indexOf("=");
+      return !isTracking(eq < 0 ? part : part.slice(0, eq));
+    })
+    .join("&");
+  url.search = query === "" ? "" : `?${query}`;
+  return url.href;
+}
+
 /** A stable 16-hex-character article id: the first 64 bits of the canonical URL's sha1. */
 export function articleId(canonical: string): string {
   return urlHash(canonical).slice(0, 16);

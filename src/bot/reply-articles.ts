@@ -1,7 +1,7 @@
-import type { Article } from "../articles/article.ts";
-import { toRenderItem } from "../digest/article-item.ts";
+import { newsLanguages } from "../chats/chat.ts";
 import { renderLabels } from "../digest/labels.ts";
 import { type RenderLabels, renderDigest } from "../digest/render.ts";
+import { type Story, type StoryListOptions, storyItem } from "../digest/stories.ts";
 import type { BotContext } from "./context.ts";
 
 /** The words render.ts needs, in the language of this update. */
@@ -10,15 +10,26 @@ export function labelsFor(ctx: BotContext): RenderLabels {
 }
 
 /**
- * Sends articles as Telegram HTML, in as few messages as fit (usually one),
- * link previews off so the list stays compact.
+ * How lists in this chat group and filter stories: only the news languages
+ * the chat chose (by default its language plus English), a report in the
+ * reader's language leading its story.
  */
-export async function replyWithArticles(
+export function storyOptionsFor(ctx: BotContext): StoryListOptions {
+  const news = ctx.chatRecord?.news;
+  return { prefer: ctx.lang, langs: newsLanguages({ lang: ctx.lang, ...(news ? { news } : {}) }) };
+}
+
+/**
+ * Sends stories as Telegram HTML, each once with the other outlets named
+ * under it, in as few messages as fit (usually one), link previews off so
+ * the list stays compact.
+ */
+export async function replyWithStories(
   ctx: BotContext,
-  articles: Article[],
+  stories: Story[],
   header: string,
 ): Promise<void> {
-  const parts = renderDigest(articles.map(toRenderItem), {
+  const parts = renderDigest(stories.map(storyItem), {
     labels: labelsFor(ctx),
     timeZone: ctx.chatRecord?.tz ?? ctx.deps.defaultTimezone,
     header,

@@ -84,6 +84,7 @@ const F = {
   lastDeliveryAt: "d",
   lateFrom: "e",
   managers: "g",
+  news: "n",
 } as const;
 
 const KIND_CODES: Record<ChatKind, string> = {
@@ -480,8 +481,10 @@ function scheduleChange(before: Chat | undefined, after: Chat): ScheduleChange {
 }
 
 function applyPatch(chat: Chat, patch: SettingsPatch): Chat {
-  const { quiet, threadId, ...rest } = patch;
+  const { quiet, threadId, news, ...rest } = patch;
   const next: Chat = { ...chat, ...rest };
+  if (news === null) delete next.news;
+  else if (news !== undefined) next.news = news;
   if (quiet === null) delete next.quiet;
   else if (quiet !== undefined) next.quiet = quiet;
   if (threadId === null) delete next.threadId;
@@ -551,6 +554,7 @@ function encode(chat: Chat, builtIn: ChatSettings): string[] {
   }
   if (chat.lateFrom !== undefined) put(F.lateFrom, String(chat.lateFrom));
   if (chat.managers.length) fields.push(...chunked(F.managers, chat.managers.join(",")));
+  if (chat.news?.length) put(F.news, chat.news.join(","));
   return fields;
 }
 
@@ -566,6 +570,9 @@ function decode(id: number, hash: Record<string, string>, builtIn: ChatSettings)
   const lastDeliveryAt = hash[F.lastDeliveryAt];
   const lateFrom = hash[F.lateFrom];
   const managers = unchunk(hash, F.managers);
+  const news = hash[F.news]
+    ?.split(",")
+    .filter((lang): lang is Language => (LANGUAGES as readonly string[]).includes(lang));
   const switchOf = (value: string | undefined, fallback: boolean) =>
     value === undefined ? fallback : value === "1";
   return {
@@ -590,6 +597,7 @@ function decode(id: number, hash: Record<string, string>, builtIn: ChatSettings)
     ...(lastDeliveryAt !== undefined ? { lastDeliveryAt: Number(lastDeliveryAt) * 1000 } : {}),
     ...(lateFrom !== undefined ? { lateFrom: Number(lateFrom) } : {}),
     managers: managers ? managers.split(",").map(Number) : [],
+    ...(news?.length ? { news } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Language } from "../config.ts";
+import { LANGUAGES, type Language } from "../config.ts";
 
 export type ChatKind = "private" | "group" | "supergroup" | "channel";
 
@@ -29,6 +29,11 @@ export interface ChatSettings {
   flash: boolean;
   /** forum topic the digest is posted in */
   threadId?: number;
+  /**
+   * The languages of news the chat gets, sorted, when its users chose them;
+   * absent: its interface language plus English (see newsLanguages).
+   */
+  news?: Language[];
 }
 
 export interface Chat extends ChatSettings {
@@ -61,6 +66,16 @@ export const MIN_ITEMS = 1;
 export const MAX_ITEMS = 10;
 export const DEFAULT_TIMES: readonly string[] = ["08:00"];
 export const DEFAULT_MAX_ITEMS = 5;
+
+/**
+ * The languages of news a chat gets: the ones its users chose, else its
+ * interface language plus English — an English reader gets English, a
+ * Ukrainian reader gets Ukrainian and English. Sorted as LANGUAGES is.
+ */
+export function newsLanguages(chat: Pick<ChatSettings, "lang" | "news">): Language[] {
+  if (chat.news && chat.news.length > 0) return chat.news;
+  return LANGUAGES.filter((lang) => lang === chat.lang || lang === "en");
+}
 
 /** The settings a new chat starts with; language and zone come from the deployment's config. */
 export function defaultSettings(defaults: { lang: Language; tz: string }): ChatSettings {

@@ -16,7 +16,8 @@ export type SettingErrorCode =
   | "items-out-of-range"
   | "invalid-quiet-hours"
   | "invalid-switch"
-  | "invalid-thread";
+  | "invalid-thread"
+  | "invalid-news";
 
 export interface SettingError {
   field: SettingField;
@@ -29,9 +30,11 @@ export interface SettingError {
 export type SettingResult<T> = { ok: true; value: T } | { ok: false; errors: SettingError[] };
 
 /** A checked change: every field present is set; `null` clears an optional field. */
-export type SettingsPatch = Partial<Omit<ChatSettings, "quiet" | "threadId">> & {
+export type SettingsPatch = Partial<Omit<ChatSettings, "quiet" | "threadId" | "news">> & {
   quiet?: QuietHours | null;
   threadId?: number | null;
+  /** null: back to the default (see newsLanguages) */
+  news?: Language[] | null;
 };
 
 export interface SettingsContext {
@@ -49,6 +52,7 @@ const FIELDS: readonly SettingField[] = [
   "quiet",
   "flash",
   "threadId",
+  "news",
 ];
 
 const OFF_WORDS = new Set(["off", "none", "no", "-", "вимк", "вимкнути", "ні"]);
@@ -103,7 +107,44 @@ export function validateSettingsPatch(
   if (input.threadId !== undefined) {
     take(checkThread(input.threadId), (v) => (value.threadId = v));
   }
+  if (input.news !== undefined) take(checkNews(input.news), (v) => (value.news = v));
   return errors.length ? { ok: false, errors } : { ok: true, value };
+}
+
+const BOTH_WORDS = new Set(["both", "all", "обидві", "обидва", "усі", "всі"]);
+const DEFAULT_WORDS = new Set(["default", "auto", "типово", "за замовчуванням"]);
+
+/**
+ * Reads the languages of news a chat gets: a list of language codes, or
+ * text such as "uk", "en, uk", "both"; null or "default" gives null, which
+ * goes back to the default (the interface language plus English).
+ */
+export function parseNewsLanguages(text: string): SettingResult<Language[] | null> {
+  const t = text.trim().toLowerCase();
+  if (DEFAULT_WORDS.has(t)) return { ok: true, value: null };
+  if (BOTH_WORDS.has(t)) return { ok: true, value: [...LANGUAGES] };
+  return checkNews(t.split(/[\s,;+]+/).filter((part) => part !== "" && part !== "and"));
+}
+
+function checkNews(input: unknown): SettingResult<Language[] | null> {
+  if (input === null) return { ok: true, value: null };
+  if (typeof input === "string") return parseNewsLanguages(input);
+  const chosen = Array.isArray(input)
+    ? input.map((lang) => (typeof lang === "string" ? lang.trim().toLowerCase() : lang))
+    : [];
+  const known = chosen.filter((lang): lang is Language =>
+    (LANGUAGES as readonly unknown[]).includes(lang),
+  );
+  if (chosen.length > 0 && known.length === chosen.length) {
+    return { ok: true, value: LANGUAGES.filter((lang) => known.includes(lang)) };
+  }
+  const allowed = LANGUAGES.join(", ");
+  return fail(
+    "news",
+    "invalid-news",
+    { value: show(input), allowed },
+    `${show(input)} is not a choice of news languages — choose one or more of: ${allowed}, or both`,
+  );
 }
 
 /**

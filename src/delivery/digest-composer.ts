@@ -31,7 +31,7 @@ interface Entry {
 /**
  * The worker's composeDigest, without the articles the chat already got as
  * flashes. A broadcast composes the same digest for every chat with the same
- * topics, language, zone, item limit, cursor, last delivery, late-news
+ * topics, language, news languages, zone, item limit, cursor, last delivery, late-news
  * mark and flashed articles, so such a digest is composed once and handed
  * out for `reuseMs` (a digest composed that much earlier names a period
  * ending that much earlier, and its cursor still brings anything newer next
@@ -57,6 +57,7 @@ export function createDigestComposer(options: DigestComposerOptions): ComposeFor
     const key = JSON.stringify([
       chat.topics,
       chat.lang,
+      chat.news ?? null,
       chat.tz,
       chat.kind === "channel",
       chat.maxItems,

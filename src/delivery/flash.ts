@@ -1,8 +1,9 @@
 import type { Redis } from "ioredis";
 import type { Article } from "../articles/article.ts";
 import type { ArticleStore } from "../articles/article-store.ts";
-import type { Chat } from "../chats/chat.ts";
+import { type Chat, newsLanguages } from "../chats/chat.ts";
 import type { ChatStore } from "../chats/chat-store.ts";
+import { inLanguages } from "../digest/stories.ts";
 import type { Logger } from "../logger.ts";
 import type { Keys } from "../redis/keys.ts";
 import { wasFlashed } from "./delivery-log.ts";
@@ -27,12 +28,16 @@ export interface FanOutResult {
   alreadyFlashed: number;
 }
 
-/** True when the chat takes this flash: subscribed, flash alerts on, and one of its topics (none = all). */
+/**
+ * True when the chat takes this flash: subscribed, flash alerts on, in one
+ * of its news languages (newsLanguages) and one of its topics (none = all).
+ */
 export function takesFlash(
-  chat: Pick<Chat, "status" | "flash" | "topics">,
-  article: Pick<Article, "topics">,
+  chat: Pick<Chat, "status" | "flash" | "topics" | "lang" | "news">,
+  article: Pick<Article, "topics" | "lang">,
 ): boolean {
   if (chat.status !== "active" || !chat.flash) return false;
+  if (!inLanguages(article, newsLanguages(chat))) return false;
   return chat.topics.length === 0 || chat.topics.some((topic) => article.topics.includes(topic));
 }
 
@@ -40,8 +45,9 @@ export function takesFlash(
  * Pushes an urgent article to every chat that takes it (see takesFlash), as
  * one flash job per chat. Active chats are exactly the members of the
  * schedule zset, so it is ZSCANned and the chats read in batches instead of
- * scanning every chat hash. Chats that already got it are skipped and the
- * job id is per (article, chat), so a second fan-out sends nothing twice.
+ * scanning every chat hash. Chats that already got it, or its story from
+ * another outlet (storyFlashed), are skipped and the job id is per
+ * (article, chat), so a second fan-out sends nothing twice.
  */
 export async function fanOutFlash(article: Article, deps: FlashDeps): Promise<FanOutResult> {
   const { redis, keys, chats, queue } = deps;
@@ -63,7 +69,7 @@ export async function fanOutFlash(article: Article, deps: FlashDeps): Promise<Fa
     );
     if (taking.length === 0) continue;
     const flashed = await Promise.all(
-      taking.map((chat) => wasFlashed(redis, keys, chat.id, article.id)),
+      taking.map((chat) => storyFlashed(redis, keys, chat.id, article)),
     );
     const due = taking.filter((_, i) => !flashed[i]);
     result.alreadyFlashed += taking.length - due.length;
@@ -80,6 +86,25 @@ export async function fanOutFlash(article: Article, deps: FlashDeps): Promise<Fa
   await redis.set(keys.flashFanOut(article.id), String(Date.now()), "EX", FAN_OUT_MEMORY_SECONDS);
   deps.logger?.info({ article: article.id, ...result }, "flash fanned out");
   return result;
+}
+
+/**
+ * Whether the chat already got this article, or its story, as a flash: a
+ * story's cluster id is the id of its first report (clusters.ts), so a chat
+ * that got that report is not pushed another outlet's version of it. A chat
+ * that did not take the first report (another language) still gets this one.
+ */
+async function storyFlashed(
+  redis: Redis,
+  keys: Keys,
+  chatId: number,
+  article: Pick<Article, "id" | "cluster">,
+): Promise<boolean> {
+  if (article.cluster === undefined || article.cluster === article.id) {
+    return wasFlashed(redis, keys, chatId, article.id);
+  }
+  const found = await redis.smismember(keys.flashed(chatId), article.id, article.cluster);
+  return found.some((member) => member === 1);
 }
 
 /**

@@ -1,8 +1,9 @@
 import type { Article } from "../articles/article.ts";
 import type { ArticleStore, LateArticle } from "../articles/article-store.ts";
-import type { Chat } from "../chats/chat.ts";
+import { type Chat, newsLanguages } from "../chats/chat.ts";
 import { digestWindowStart, MAX_LOOKBACK_MS, periodStartOf } from "./period.ts";
 import type { RenderItem } from "./render.ts";
+import { groupStories, inLanguages, type Story, storyItem } from "./stories.ts";
 
 /** What one digest holds, before rendering. */
 export interface DigestContent {
@@ -28,20 +29,11 @@ export interface DigestContent {
 export type DigestChat = Pick<
   Chat,
   "cursor" | "lastDeliveryAt" | "lateFrom" | "topics" | "maxItems"
->;
+> &
+  Partial<Pick<Chat, "lang" | "news">>;
 
 export interface BuildDeps {
   articles: ArticleStore;
-}
-
-interface Story {
-  main: Article;
-  others: Article[];
-  /** newest publishedAt among its articles */
-  latestAt: number;
-  urgent: boolean;
-  /** for late news: when its last article arrived */
-  arrivedAt: number;
 }
 
 /**
@@ -49,9 +41,11 @@ interface Story {
  *
  * Takes the articles published after the digest window start (see
  * digestWindowStart: the cursor, or the last 24 hours for a chat that never
- * had one) and not after `now`, within the chat's topics (none = all).
- * Articles of one near-duplicate cluster are one story: the earliest report
- * with a summary is shown, the others are listed under "also reported by".
+ * had one) and not after `now`, within the chat's topics (none = all) and,
+ * when the chat's language is given, its news languages (newsLanguages).
+ * Articles of one near-duplicate cluster are one story (stories.ts, as
+ * every list groups them): the best report is shown, the other outlets are
+ * listed under "also reported by".
  *
  * The cursor is a single publishedAt, so it can only advance over what was
  * delivered if every story left out is newer than every story sent. When
@@ -86,10 +80,13 @@ export async function buildDigest(
     deps.articles.since(windowStart, { topics: chat.topics, untilMs: now }),
     lateNews(chat, windowStart, deps, now),
   ]);
-  const articles = [...onTime, ...late.map((found) => found.article)];
+  const langs = chat.lang === undefined ? undefined : newsLanguages({ ...chat, lang: chat.lang });
+  const articles = [...onTime, ...late.map((found) => found.article)].filter((article) =>
+    inLanguages(article, langs),
+  );
   if (articles.length === 0) return undefined;
 
-  const stories = groupStories(articles, arrivals(late));
+  const stories = groupStories(articles, { arrivals: arrivals(late), prefer: chat.lang });
   const lateStories = stories.filter((story) => story.latestAt <= windowStart);
   const limit = itemLimit(chat.maxItems);
   const overflow = lateStories.length > limit;
@@ -98,7 +95,7 @@ export async function buildDigest(
   const oldestAt = Math.min(...articles.map((article) => article.publishedAt));
   const more = stories.length - chosen.length;
   return {
-    items: chosen.sort(displayOrder).map(toRenderItem),
+    items: chosen.sort(displayOrder).map(storyItem),
     more,
     newestAt,
     periodStart: periodStartOf(chat, windowStart, oldestAt),
@@ -148,46 +145,6 @@ function arrivals(late: LateArticle[]): Map<string, number> {
   return new Map(late.map(({ article, arrivedAt }) => [article.id, arrivedAt]));
 }
 
-/** One story per cluster, one per article without a cluster. */
-function groupStories(articles: Article[], arrivals: Map<string, number>): Story[] {
-  const clusters = new Map<string, Article[]>();
-  const stories: Story[] = [];
-  for (const article of articles) {
-    if (article.cluster === undefined) {
-      stories.push(story([article], arrivals));
-      continue;
-    }
-    const members = clusters.get(article.cluster);
-    if (members) members.push(article);
-    else clusters.set(article.cluster, [article]);
-  }
-  for (const members of clusters.values()) stories.push(story(members, arrivals));
-  return stories;
-}
-
-function story(members: Article[], arrivals: Map<string, number>): Story {
-  const [main, ...others] = [...members].sort(mainFirst);
-  if (!main) throw new RangeError("a story needs at least one article");
-  return {
-    main,
-    others: others.sort((a, b) => a.publishedAt - b.publishedAt || compareIds(a, b)),
-    latestAt: Math.max(...members.map((m) => m.publishedAt)),
-    urgent: members.some((m) => m.urgency === "flash"),
-    arrivedAt: Math.max(...members.map((m) => arrivals.get(m.id) ?? 0)),
-  };
-}
-
-/** The report to show for a story: one with a summary, the earliest, the fullest. */
-function mainFirst(a: Article, b: Article): number {
-  const summaries = Number(b.summary !== "") - Number(a.summary !== "");
-  return (
-    summaries ||
-    a.publishedAt - b.publishedAt ||
-    b.summary.length - a.summary.length ||
-    compareIds(a, b)
-  );
-}
-
 /** A chat's maxItems as a count of at least one. */
 function itemLimit(maxItems: number): number {
   return Math.max(1, Math.floor(maxItems) || 1);
@@ -228,31 +185,4 @@ function displayOrder(a: Story, b: Story): number {
 
 function compareIds(a: Article, b: Article): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
-function toRenderItem(story: Story): RenderItem {
-  const { main } = story;
-  const item: RenderItem = {
-    title: main.title,
-    url: main.url,
-    summary: main.summary,
-    source: main.source,
-    publishedAt: main.publishedAt,
-    topics: main.topics,
-    urgency: story.urgent ? "flash" : "normal",
-  };
-  const seen = new Set([sourceKey(main.source)]);
-  const also: { source: string; url: string }[] = [];
-  for (const other of story.others) {
-    const key = sourceKey(other.source);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    also.push({ source: other.source, url: other.url });
-  }
-  if (also.length > 0) item.alsoReportedBy = also;
-  return item;
-}
-
-function sourceKey(source: string): string {
-  return source.trim().toLowerCase();
 }

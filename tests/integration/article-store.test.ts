@@ -1,7 +1,12 @@
 import fc from "fast-check";
 import type { Redis } from "ioredis";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { type Article, type ArticleInput, TITLE_MAX_CHARS } from "../../src/articles/article.ts";
+import {
+  type Article,
+  type ArticleInput,
+  articleLink,
+  TITLE_MAX_CHARS,
+} from "../../src/articles/article.ts";
 import {
   ARRIVALS_KEPT_MS,
   type ArticleStore,
@@ -128,6 +133,7 @@ describe("ArticleStore.put and get", () => {
     expect(article).toEqual({
       id: articleId("https://example.org/invented/1"),
       url: "https://example.org/invented/1",
+      link: "http://example.org/invented/1/#top",
       title: input.title,
       summary: input.summary,
       source: "Example Outlet",
@@ -154,6 +160,7 @@ describe("ArticleStore.put and get", () => {
     expect(article).toEqual({
       id: articleId("https://example.org/invented/2"),
       url: "https://example.org/invented/2",
+      link: "https://example.org/invented/2",
       title: "Invented headline",
       summary: "",
       source: "Example Outlet",
@@ -188,6 +195,34 @@ describe("ArticleStore.put and get", () => {
     expect(edited.article.id).toBe(first.article.id);
     expect(await store.count()).toBe(1);
     expect((await store.get(first.article.id))?.title).toBe("Invented headline, corrected");
+  });
+
+  it("keeps the publisher's link for readers and the canonical one for identity", async () => {
+    const { redis, keys, store } = await setup();
+    const { article } = await store.put(
+      invented(3, {
+        url: "https://example.org/invented/grain-terminal-strike/?utm_source=rss&b=2&a=1&gclid=x",
+      }),
+    );
+    expect(article.url).toBe("https://example.org/invented/grain-terminal-strike?a=1&b=2");
+    expect(article.link).toBe("https://example.org/invented/grain-terminal-strike/?b=2&a=1");
+    expect(articleLink(article)).toBe(article.link);
+
+    const again = await store.put(
+      invented(3, { url: "https://example.org/invented/grain-terminal-strike?a=1&b=2" }),
+    );
+    expect(again).toEqual({ article, created: false, changed: false });
+    expect(await store.count()).toBe(1);
+
+    // an article stored before links were kept has no link field: its url is shown
+    await redis.hdel(keys.article(article.id), "link");
+    const old = await store.get(article.id);
+    expect(old?.link).toBeUndefined();
+    expect(old && articleLink(old)).toBe(article.url);
+    const relisted = await store.put(
+      invented(3, { url: "https://example.org/invented/grain-terminal-strike/" }),
+    );
+    expect(relisted.article.link).toBe("https://example.org/invented/grain-terminal-strike/");
   });
 
   it("drops an author that is no longer given", async () => {

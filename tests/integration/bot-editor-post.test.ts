@@ -141,7 +141,7 @@ describe("/post", () => {
     h.fake.pressButton(source, editor.user, "post:s:0");
     await editor.next("exactly what subscribers will see", since);
     const preview = await editor.next(TITLE, since);
-    expect(buttons(preview)).toEqual(["post:publish", "post:cancel"]);
+    expect(buttons(preview)).toEqual(["post:publish", "post:cancel", "post:l:en", "post:l:uk"]);
     expect(preview.text).toContain(SUMMARY);
     expect(preview.text).toContain("Example Outlet");
     expect(preview.text).toContain("#Kursk");
@@ -251,6 +251,24 @@ describe("/post", () => {
     const preview = await editor.next(TITLE, since);
     expect(preview.text).toContain(SUMMARY);
     expect(preview.text).not.toContain("Invented words");
+  });
+
+  it("asks the article's language at the preview, guessed from the title", async () => {
+    const { h, editor } = await setup();
+    const topics = await upToTopics(editor);
+    const urgency = await editor.press(topics, "post:t:done", "Step 5 of 6");
+    const source = await editor.press(urgency, "post:u:normal", "Step 6 of 6");
+    const since = h.fake.sent(editor.user.id).length;
+    h.fake.pressButton(source, editor.user, "post:s:0");
+    await editor.next("language", since);
+    const preview = await editor.next(TITLE, since);
+    const markup = (m: SentMessage) =>
+      (m.reply_markup as InlineKeyboardMarkup).inline_keyboard.flat().map((b) => b.text);
+    expect(markup(preview)).toContain("✅ English");
+    const changed = await editor.pressAndEdit(preview, "post:l:uk");
+    expect(markup(changed)).toEqual(expect.arrayContaining(["English", "✅ Українська"]));
+    await editor.press(changed, "post:publish", "Published");
+    expect((await h.articles.getByUrl(CANONICAL))?.lang).toBe("uk");
   });
 
   it("stores nothing when cancelled at the preview or with /cancel", async () => {

@@ -100,6 +100,22 @@ async function expectScheduled(h: BotHarness, chat: Chat, from: number) {
 const OUTDATED = "This menu was out of date — here is the current one.";
 
 describe("/settings", () => {
+  it("chooses the news languages from one row, English only by default for an English reader", async () => {
+    const h = await startBotHarness();
+    const user = h.fake.addUser();
+    const menu = await say(h, user.id, user, "/settings");
+    expect(menu.text).toContain("News in: English");
+    await press(h, menu, user, "📰 News: English");
+    expect(labels(menu)).toEqual(
+      expect.arrayContaining(["✅ English", "Ukrainian", "English and Ukrainian"]),
+    );
+    await press(h, menu, user, "English and Ukrainian");
+    expect((await record(h, user.id)).news).toEqual(["en", "uk"]);
+    expect(menu.text).toContain("News in: English and Ukrainian");
+    await press(h, menu, user, "« Back");
+    expect(labels(menu)).toContain("📰 News: English and Ukrainian");
+  });
+
   it("shows every current value and makes a record for a new private chat, not subscribed", async () => {
     const h = await startBotHarness();
     const user = h.fake.addUser({ language_code: "uk" });
@@ -515,6 +531,7 @@ describe("settingErrorText", () => {
     "invalid-quiet-hours": { quiet: "later" },
     "invalid-switch": { previews: "maybe" },
     "invalid-thread": { threadId: -4 },
+    "invalid-news": { news: "de" },
   };
   const errors = new Map<string, SettingError>();
   for (const [code, patch] of Object.entries(examples)) {

@@ -95,6 +95,21 @@ async function subscribed(h: BotHarness, chatId: number) {
 }
 
 describe("/subscribe in a private chat", () => {
+  it("offers the news languages at the confirmation, both by default for a Ukrainian reader", async () => {
+    const h = await startBotHarness();
+    const user = h.fake.addUser({ language_code: "uk" });
+    const menu = await openMenu(h, user.id, user);
+    await chooseUpToConfirm(h, menu, user, { topics: [], preset: "twice", zone: "Europe/Kyiv" });
+    expect(menu.text).toContain("Новини: українською та англійською");
+    expect(buttons(menu).find((b) => b.data === "sub:n:en,uk")?.text).toBe(
+      "✅ українською та англійською",
+    );
+    await press(h, menu, user, "sub:n:uk", showsText("Новини: українською\n"));
+    await press(h, menu, user, "sub:c:ok", (m) => m.reply_markup === undefined);
+    const chat = await subscribed(h, user.id);
+    expect(chat.news).toEqual(["uk"]);
+  });
+
   it("walks topics, times and zone in English and stores the subscription and its schedule", async () => {
     const h = await startBotHarness();
     const user = h.fake.addUser({ language_code: "en" });

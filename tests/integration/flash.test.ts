@@ -148,6 +148,21 @@ describe("flash fan-out", () => {
     expect(await flashJobs(s.queue)).toEqual([{ id: flashJobId(article.id, 1), chatId: 1 }]);
   });
 
+  it("skips chats that got the story as a flash from another outlet, and follows news languages", async () => {
+    const s = await stores();
+    await subscribe(s.chats, 1);
+    await subscribe(s.chats, 2);
+    await subscribe(s.chats, 3, { lang: "uk", news: ["uk"] });
+    const { article: first } = await s.articles.put(invented(20, { urgency: "flash" }));
+    await s.redis.sadd(s.keys.flashed(1), first.id);
+    const { article: second } = await s.articles.put(
+      invented(21, { urgency: "flash", source: "Example Post", cluster: first.id }),
+    );
+
+    expect(await fanOutFlash(second, s)).toEqual({ queued: 1, alreadyFlashed: 1 });
+    expect(await flashJobs(s.queue)).toEqual([{ id: flashJobId(second.id, 2), chatId: 2 }]);
+  });
+
   it("pushes a flash from the ingest hook once: when created or newly marked urgent", async () => {
     const s = await stores();
     await subscribe(s.chats, 1);

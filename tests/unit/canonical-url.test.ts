@@ -4,6 +4,7 @@ import {
   articleId,
   canonicalUrl,
   InvalidUrlError,
+  publisherUrl,
   urlHash,
 } from "../../src/articles/canonical-url.ts";
 
@@ -220,5 +221,35 @@ describe("canonicalUrl properties", () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe("publisherUrl", () => {
+  it.each([
+    [
+      "https://example.org/news/grain-terminal-strike/",
+      "https://example.org/news/grain-terminal-strike/",
+    ],
+    ["https://example.org/a/?utm_source=rss&utm_medium=feed", "https://example.org/a/"],
+    ["https://example.org/a?b=2&fbclid=x&a=1&gclid=y", "https://example.org/a?b=2&a=1"],
+    ["http://example.org/a/#section", "http://example.org/a/#section"],
+    ["  https://user:pw@example.org/a/  ", "https://example.org/a/"],
+  ])("%s is shown as %s", (input, shown) => {
+    expect(publisherUrl(input)).toBe(shown);
+  });
+
+  it("is one article with the canonical form it came from", () => {
+    const spellings = [
+      "https://example.org/news/strike/",
+      "https://example.org/news/strike",
+      "https://example.org/news/strike/?utm_campaign=x",
+    ];
+    const canonical = new Set(spellings.map((url) => canonicalUrl(publisherUrl(url))));
+    expect([...canonical]).toEqual(["https://example.org/news/strike"]);
+  });
+
+  it("refuses what canonicalUrl refuses", () => {
+    expect(() => publisherUrl("ftp://example.org/a")).toThrow(InvalidUrlError);
+    expect(() => publisherUrl("example.org/a")).toThrow(InvalidUrlError);
   });
 });

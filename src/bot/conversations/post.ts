@@ -3,10 +3,11 @@ import type { I18nFlavor } from "@grammyjs/i18n";
 import { type Context, GrammyError, InlineKeyboard, type MiddlewareFn } from "grammy";
 import type { Article, ArticleInput, Urgency } from "../../articles/article.ts";
 import { SUMMARY_MAX_CHARS } from "../../articles/article.ts";
-import { canonicalUrl, InvalidUrlError } from "../../articles/canonical-url.ts";
+import { InvalidUrlError, publisherUrl } from "../../articles/canonical-url.ts";
 import { summarizeExtractive } from "../../articles/extractive.ts";
 import { summarize } from "../../articles/summarize.ts";
 import type { Topic } from "../../articles/topics.ts";
+import { LANGUAGES } from "../../config.ts";
 import { isNotModified } from "../../delivery/telegram-errors.ts";
 import { toRenderItem } from "../../digest/article-item.ts";
 import { renderLabels } from "../../digest/labels.ts";
@@ -14,6 +15,7 @@ import { escapeHtml, renderItem } from "../../digest/render.ts";
 import type { Source } from "../../feeds/sources.ts";
 import type { BotContext, BotDeps } from "../context.ts";
 import { createI18n } from "../i18n.ts";
+import { LANGUAGE_NAMES } from "../menus/settings-text.ts";
 import { DEFAULT_CONVERSATION_IDLE_MS } from "./storage.ts";
 
 export const POST = "post";
@@ -121,7 +123,8 @@ export function articleHtml(c: EditorContext | BotContext, article: Omit<Article
 }
 
 /**
- * The canonical form of an article link an editor typed, or undefined when it
+ * An article link an editor typed, as the publisher wrote it (tracking
+ * parameters dropped, see publisherUrl), or undefined when it
  * is not an http(s) link. A link without a scheme ("example.org/news/1") is
  * read as https.
  */
@@ -135,7 +138,7 @@ export function parseArticleLink(text: string): string | undefined {
       ? `https://${trimmed}`
       : trimmed;
   try {
-    return canonicalUrl(withScheme);
+    return publisherUrl(withScheme);
   } catch (err) {
     if (err instanceof InvalidUrlError) return undefined;
     throw err;
@@ -207,8 +210,9 @@ type Outcome =
 /**
  * `/post`: link → title → summary (written, or made from pasted article
  * text and confirmed) → topics (the tagger's proposal, toggled) → urgency →
- * source name → a preview rendered exactly as subscribers will see it →
- * Publish or Cancel. Only Publish writes: `articles.put`, then
+ * source name → a preview rendered exactly as subscribers will see it, with
+ * the article's language (guessed from the title) to confirm or change, as
+ * readers get news only in their chosen languages → Publish or Cancel. Only Publish writes: `articles.put`, then
  * `deps.onArticle` (a flash goes out from there). /cancel stops at any step;
  * another command stops and is handled as usual; a question left
  * unanswered for the idle limit ends it at the editor's next message.
@@ -481,6 +485,18 @@ async function post(
     });
   }
 
+  /** The preview's buttons: publish or cancel, and the article's language, the chosen one marked. */
+  function previewKeyboard(c: EditorContext, lang: string): InlineKeyboard {
+    const keyboard = new InlineKeyboard()
+      .text(c.t("post-btn-publish"), "post:publish")
+      .text(c.t("post-btn-cancel"), "post:cancel")
+      .row();
+    for (const code of LANGUAGES) {
+      keyboard.text(`${code === lang ? "✅ " : ""}${LANGUAGE_NAMES[code]}`, `post:l:${code}`);
+    }
+    return keyboard;
+  }
+
   /** true when published; false when the editor cancelled. */
   async function previewStep(draft: Draft): Promise<boolean> {
     const c = current;
@@ -489,15 +505,18 @@ async function post(
     const html = articleHtml(c, article);
     const intro = [c.t("post-preview-intro")];
     if (draft.urgency === "flash") intro.push(c.t("post-preview-flash"));
+    intro.push(c.t("post-preview-lang"));
     await closeMenu(c);
     await c.api.sendMessage(chatId as number, intro.join("\n"), { parse_mode: "HTML" });
-    await show(
-      html,
-      new InlineKeyboard()
-        .text(c.t("post-btn-publish"), "post:publish")
-        .text(c.t("post-btn-cancel"), "post:cancel"),
-    );
-    const got = await input();
+    let got: Input;
+    for (;;) {
+      await show(html, previewKeyboard(current, article.lang));
+      got = await input();
+      const lang = /^post:l:([a-z]+)$/.exec(got.data ?? "")?.[1];
+      if (lang === undefined || !(LANGUAGES as readonly string[]).includes(lang)) break;
+      await got.c.answerCallbackQuery();
+      article.lang = lang;
+    }
     if (got.data !== "post:publish" && got.data !== "post:cancel") {
       return retry(got.c, got.c.t("post-expect-button"));
     }

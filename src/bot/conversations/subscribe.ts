@@ -1,9 +1,16 @@
 import { type Conversation, createConversation } from "@grammyjs/conversations";
 import type { I18nFlavor } from "@grammyjs/i18n";
 import { type Context, GrammyError, type InlineKeyboard, type MiddlewareFn } from "grammy";
-import { type Chat, type ChatKind, DEFAULT_TIMES, MAX_TIMES } from "../../chats/chat.ts";
+import {
+  type Chat,
+  type ChatKind,
+  DEFAULT_TIMES,
+  MAX_TIMES,
+  newsLanguages,
+} from "../../chats/chat.ts";
 import { nextDueAt } from "../../chats/next-due.ts";
 import { parseTimes, parseTimeZone, type SettingError } from "../../chats/settings.ts";
+import type { Language } from "../../config.ts";
 import { isNotModified } from "../../delivery/telegram-errors.ts";
 import { escapeHtml } from "../../digest/render.ts";
 import type { BotContext, BotDeps } from "../context.ts";
@@ -53,10 +60,17 @@ const P = {
   schedule: "sub:s",
   zone: "sub:z",
   confirm: "sub:c",
+  news: "sub:n",
   backToSchedule: "sub:b:schedule",
   backToZone: "sub:b:zone",
 } as const;
 const ADMIN_STATUSES = new Set(["creator", "administrator"]);
+/** The news-language choices offered, as stored (sorted language codes). */
+const NEWS_CHOICES: readonly (readonly Language[])[] = [["en"], ["uk"], ["en", "uk"]];
+
+function newsName(c: SubscribeContext, news: readonly Language[]): string {
+  return c.t(news.length > 1 ? "news-langs-both" : `news-langs-${news[0] ?? "en"}`);
+}
 
 /**
  * Starts /subscribe in this chat, replacing any conversation in progress
@@ -139,11 +153,13 @@ async function subscribe(
     async () => (await deps.chats.get(targetId)) ?? null,
   );
   const known = new Set(deps.topics.map((topic) => topic.id));
-  const draft = {
+  const draft: { topics: string[]; times: string[]; tz: string; news?: Language[] } = {
     topics: (existing?.topics ?? []).filter((id) => known.has(id)),
     times: existing ? [...existing.times] : [...DEFAULT_TIMES],
     tz: existing?.tz ?? deps.defaultTimezone,
   };
+  /** set once the news languages were pressed: only then are they stored */
+  let newsChosen = false;
   let current = first;
   let menuId: number | undefined;
   /** when the question now open was asked: the idle limit counts from here */
@@ -452,6 +468,25 @@ async function subscribe(
     return c.t("subscribe-summary-next", { next: escapeHtml(next) });
   }
 
+  /** The news languages the chat will get: as chosen here, else as stored, else the default. */
+  function draftNews(c: SubscribeContext): Language[] {
+    if (draft.news) return draft.news;
+    if (existing) return newsLanguages(existing);
+    return newsLanguages({ lang: c.lang });
+  }
+
+  /** The confirmation's buttons, with a row choosing the news languages. */
+  function confirmMenu(c: SubscribeContext): InlineKeyboard {
+    const chosen = draftNews(c).join(",");
+    const keyboard = confirmKeyboard(c.t, P.confirm).row();
+    for (const news of NEWS_CHOICES) {
+      const key = news.length > 1 ? "news-langs-both" : `news-langs-${news[0]}`;
+      const mark = news.join(",") === chosen ? "✅ " : "";
+      keyboard.text(`${mark}${c.t(key)}`, `${P.news}:${news.join(",")}`);
+    }
+    return keyboard;
+  }
+
   /** true once saved; false to go back and change the choices. */
   async function confirmStep(): Promise<boolean> {
     const c = current;
@@ -459,11 +494,19 @@ async function subscribe(
       c.t("subscribe-step-confirm"),
       "",
       ...settingsLines(c.t, deps.topics, c.lang, draft),
+      c.t("subscribe-summary-news", { news: newsName(c, draftNews(c)) }),
       nextLine(c, await clock()),
     ].join("\n");
-    await show(text, confirmKeyboard(c.t, P.confirm));
+    await show(text, confirmMenu(c));
     const got = await input();
     if (got.data === undefined) return hint(got.c, "confirm");
+    const news = NEWS_CHOICES.find((choice) => got.data === `${P.news}:${choice.join(",")}`);
+    if (news) {
+      await got.c.answerCallbackQuery();
+      draft.news = [...news];
+      newsChosen = true;
+      return confirmStep();
+    }
     const press = parseConfirmPress(P.confirm, got.data);
     if (!press) return ignore(got.c);
     if (press === "ok" && !(await mayStillManage(got.c))) {
@@ -498,6 +541,7 @@ async function subscribe(
         times: draft.times,
         tz: draft.tz,
         ...(forTarget ? {} : { threadId: thread ?? null }),
+        ...(newsChosen && draft.news ? { news: draft.news } : {}),
         ...(before || forTarget ? {} : { lang }),
       };
       const updated = await deps.chats.updateSettings(targetId, patch);

@@ -1,6 +1,7 @@
 import { Composer } from "grammy";
+import { latestStories } from "../../digest/stories.ts";
 import type { BotContext } from "../context.ts";
-import { replyWithArticles } from "../reply-articles.ts";
+import { replyWithStories, storyOptionsFor } from "../reply-articles.ts";
 
 export const LATEST_DEFAULT = 3;
 export const LATEST_MAX = 10;
@@ -14,17 +15,20 @@ export function parseLatestCount(arg: string): number | undefined {
   return n >= 1 && n <= LATEST_MAX ? n : undefined;
 }
 
-/** Shows the newest articles, optionally within one topic. */
+/** Shows the newest stories (each once, other outlets named), optionally within one topic. */
 export async function showLatest(ctx: BotContext, count: number, topic?: string): Promise<void> {
   const { articles, topics } = ctx.deps;
-  const items = await articles.latest(count, topic ? { topics: [topic] } : {});
+  const items = await latestStories(articles, count, {
+    ...storyOptionsFor(ctx),
+    ...(topic ? { topics: [topic] } : {}),
+  });
   const name = topic ? (topics.find((t) => t.id === topic)?.name[ctx.lang] ?? topic) : "";
   if (items.length === 0) {
     await ctx.reply(topic ? ctx.t("latest-topic-empty", { topic: name }) : ctx.t("latest-empty"));
     return;
   }
   const header = topic ? ctx.t("latest-topic-header", { topic: name }) : ctx.t("latest-header");
-  await replyWithArticles(ctx, items, header);
+  await replyWithStories(ctx, items, header);
 }
 
 export const latestFeature = new Composer<BotContext>();

@@ -1,10 +1,13 @@
 import { Composer } from "grammy";
 import { queryProblem } from "../../articles/search-index.ts";
 import { escapeHtml } from "../../digest/render.ts";
+import { topStories } from "../../digest/stories.ts";
 import type { BotContext } from "../context.ts";
-import { replyWithArticles } from "../reply-articles.ts";
+import { replyWithStories, storyOptionsFor } from "../reply-articles.ts";
 
 export const SEARCH_RESULTS = 5;
+/** Matches read per story shown, so several outlets' reports of one story still leave five stories. */
+const MATCHES_PER_STORY = 4;
 const QUERY_SHOWN_CHARS = 80;
 const LONG_WORD_SHOWN_CHARS = 20;
 
@@ -15,7 +18,7 @@ function shown(words: string): string {
   return escapeHtml(text);
 }
 
-/** `/search <words>`: the newest articles whose title and summary contain every word. */
+/** `/search <words>`: the newest stories whose title and summary contain every word, each once. */
 export const searchFeature = new Composer<BotContext>();
 
 searchFeature.chatType(["private", "group", "supergroup"]).command("search", async (ctx) => {
@@ -36,10 +39,11 @@ searchFeature.chatType(["private", "group", "supergroup"]).command("search", asy
     );
     return;
   }
-  const found = await ctx.deps.articles.search(words, SEARCH_RESULTS);
+  const matches = await ctx.deps.articles.search(words, SEARCH_RESULTS * MATCHES_PER_STORY);
+  const found = topStories(matches, SEARCH_RESULTS, storyOptionsFor(ctx));
   if (found.length === 0) {
     await ctx.reply(ctx.t("search-nothing", { words: shown(words) }), { parse_mode: "HTML" });
     return;
   }
-  await replyWithArticles(ctx, found, ctx.t("search-header", { words: shown(words) }));
+  await replyWithStories(ctx, found, ctx.t("search-header", { words: shown(words) }));
 });

@@ -41,6 +41,7 @@ export async function fingerprint(ctx: BotContext): Promise<string> {
         chat.previews ? 1 : 0,
         chat.flash ? 1 : 0,
         chat.quiet ? `${chat.quiet.start}-${chat.quiet.end}` : "",
+        chat.news?.join(",") ?? "",
       ].join("|")
     : "none";
   return `${targetOf(ctx)}|${ctx.lang}|${state}`;

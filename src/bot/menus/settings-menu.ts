@@ -1,7 +1,7 @@
 import { Menu, type MenuOptions } from "@grammyjs/menu";
-import { MAX_TIMES } from "../../chats/chat.ts";
+import { MAX_TIMES, newsLanguages } from "../../chats/chat.ts";
 import { commonTimeZones } from "../../chats/time-zones.ts";
-import { LANGUAGES } from "../../config.ts";
+import { LANGUAGES, type Language } from "../../config.ts";
 import { escapeHtml } from "../../digest/render.ts";
 import type { BotContext } from "../context.ts";
 import { awaitInput, type TypedSetting } from "./awaiting-input.ts";
@@ -10,6 +10,7 @@ import { shownTarget, targetOf } from "./settings-target.ts";
 import {
   LANGUAGE_NAMES,
   mark,
+  newsValue,
   onOff,
   quietValue,
   settingsText,
@@ -173,6 +174,25 @@ const quietMenu = new Menu<BotContext>("set-quiet", options)
   .row()
   .back(back, answer);
 
+/** The news-language choices a chat can make, as stored (sorted language codes). */
+export const NEWS_CHOICES: readonly (readonly Language[])[] = [["en"], ["uk"], ["en", "uk"]];
+
+const newsMenu = new Menu<BotContext>("set-news", options)
+  .dynamic(async (ctx, range) => {
+    const chat = await shownTarget(ctx);
+    const now = newsLanguages(chat);
+    for (const news of NEWS_CHOICES) {
+      const key = news.length > 1 ? "news-langs-both" : `news-langs-${news[0]}`;
+      range
+        .text(
+          button(`${mark(same(now, news))}${ctx.t(key)}`),
+          change(() => ({ news: [...news] }), settingsText),
+        )
+        .row();
+    }
+  })
+  .back(back, answer);
+
 /**
  * The /settings menu of one target chat: a button per setting, each showing
  * its current value, opening a submenu of choices (or toggling on the spot).
@@ -232,6 +252,12 @@ export const settingsMenu = new Menu<BotContext>("set", options)
     change((chat) => ({ flash: !chat.flash }), settingsText),
   )
   .row()
+  .submenu(
+    button(label("settings-btn-news", async (ctx) => newsValue(ctx, await shownTarget(ctx)))),
+    "set-news",
+    answer,
+  )
+  .row()
   .text(
     button((ctx) => ctx.t("settings-btn-done")),
     async (ctx) => {
@@ -240,4 +266,12 @@ export const settingsMenu = new Menu<BotContext>("set", options)
     },
   );
 
-settingsMenu.register([languageMenu, topicsSubmenu, timesMenu, zoneMenu, itemsMenu, quietMenu]);
+settingsMenu.register([
+  languageMenu,
+  topicsSubmenu,
+  timesMenu,
+  zoneMenu,
+  itemsMenu,
+  quietMenu,
+  newsMenu,
+]);

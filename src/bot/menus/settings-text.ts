@@ -1,4 +1,4 @@
-import type { Chat, QuietHours } from "../../chats/chat.ts";
+import { type Chat, newsLanguages, type QuietHours } from "../../chats/chat.ts";
 import { commonTimeZones } from "../../chats/time-zones.ts";
 import type { Language } from "../../config.ts";
 import { escapeHtml } from "../../digest/render.ts";
@@ -54,6 +54,12 @@ export function quietValue(ctx: BotContext, quiet: QuietHours | undefined): stri
   return quiet ? `${quiet.start}–${quiet.end}` : ctx.t("settings-off");
 }
 
+/** The news languages a chat gets, in words: "English", "Ukrainian", "English and Ukrainian". */
+export function newsValue(ctx: BotContext, chat: Pick<Chat, "lang" | "news">): string {
+  const langs = newsLanguages(chat);
+  return ctx.t(langs.length > 1 ? "news-langs-both" : `news-langs-${langs[0] ?? "en"}`);
+}
+
 function statusLine(ctx: BotContext, chat: Chat): string {
   if (chat.status === "active") return ctx.t("settings-status-active");
   if (chat.status === "left" || chat.status === "blocked") return ctx.t("settings-status-gone");
@@ -80,6 +86,7 @@ export function settingsText(ctx: BotContext, chat: Chat): string {
     ctx.t("settings-line-previews", { value: onOff(ctx, chat.previews) }),
     ctx.t("settings-line-flash", { value: onOff(ctx, chat.flash) }),
     ctx.t("settings-line-quiet", { value: quietValue(ctx, chat.quiet) }),
+    ctx.t("settings-line-news", { value: newsValue(ctx, chat) }),
   ].join("\n");
 }
 

@@ -35,6 +35,7 @@ post-ask-source = Step 6 of 6: the <b>source</b>, as readers will see it. Pick o
 post-source-too-long = A source name may have at most 100 characters. Pick one or type a shorter name.
 post-preview-intro = 👀 <b>Preview</b>: this is exactly what subscribers will see. Publish it?
 post-preview-flash = ⚡ It is a flash: subscribers with flash alerts get it right away.
+post-preview-lang = 🌐 Check the article's <b>language</b> under the preview: readers get news only in the languages they chose.
 post-btn-publish = ✅ Publish
 post-btn-cancel = ✖️ Cancel
 post-published =

@@ -11,6 +11,7 @@ setting-error-items-out-of-range = { $value } is not a number of items — choos
 setting-error-invalid-quiet-hours = { $value } is not a quiet period — send two different times as HH:MM-HH:MM, e.g. 23:00-07:00, or off
 setting-error-invalid-switch = { $value } is not on or off — { $field } can only be turned on or off
 setting-error-invalid-thread = { $value } is not a forum topic id — use a positive whole number
+setting-error-invalid-news = { $value } is not a choice of news languages — choose { $allowed }, or both
 
 setting-field-lang = Language
 setting-field-tz = Time zone
@@ -21,3 +22,4 @@ setting-field-previews = Link previews
 setting-field-quiet = Quiet hours
 setting-field-flash = Flash alerts
 setting-field-threadId = Forum topic
+setting-field-news = News languages

@@ -18,6 +18,7 @@ settings-line-items = 🔢 Items per digest: { $value }
 settings-line-previews = 🔗 Link previews: { $value }
 settings-line-flash = ⚡ Flash alerts: { $value }
 settings-line-quiet = 🌙 Quiet hours: { $value }
+settings-line-news = 📰 News in: { $value }
 
 settings-on = on
 settings-off = off
@@ -32,6 +33,12 @@ settings-btn-items = 🔢 { $value } per digest
 settings-btn-quiet = 🌙 Quiet: { $value }
 settings-btn-previews = 🔗 Previews: { $value }
 settings-btn-flash = ⚡ Alerts: { $value }
+settings-btn-news = 📰 News: { $value }
+settings-news-title = <b>📰 News languages</b>
+    Which news this chat gets: in English, in Ukrainian, or both. /latest, /search, digests and alerts follow it.
+news-langs-en = English
+news-langs-uk = Ukrainian
+news-langs-both = English and Ukrainian
 settings-btn-done = ✔️ Done
 settings-btn-back = « Back
 settings-btn-type-times = ⌨️ Type times

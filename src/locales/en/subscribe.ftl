@@ -28,6 +28,7 @@ subscribe-step-confirm = <b>Check and confirm</b>
 subscribe-summary-topics = 🗂 Topics: { $topics }
 subscribe-summary-times = 🕗 Times: { $times }
 subscribe-summary-zone = 🌍 Time zone: { $zone }
+subscribe-summary-news = 📰 News in: { $news }
 subscribe-summary-next = ⏭ Next digest: { $next }
 subscribe-all-topics = all topics
 

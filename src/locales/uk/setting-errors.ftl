@@ -15,6 +15,7 @@ setting-error-items-out-of-range = { $value } — неприпустима кі�
 setting-error-invalid-quiet-hours = { $value } — це не тихі години. Надішліть два різні часи у форматі ГГ:ХХ-ГГ:ХХ, наприклад 23:00-07:00, або «вимк»
 setting-error-invalid-switch = { $value } — це не «увімк.» чи «вимк.»: { $field } можна лише увімкнути або вимкнути
 setting-error-invalid-thread = { $value } — це не номер теми форуму. Вкажіть додатне ціле число
+setting-error-invalid-news = { $value } — це не вибір мов новин. Виберіть { $allowed } або обидві
 
 setting-field-lang = Мову
 setting-field-tz = Часовий пояс
@@ -25,3 +26,4 @@ setting-field-previews = Попередній перегляд посилань
 setting-field-quiet = Тихі години
 setting-field-flash = Термінові сповіщення
 setting-field-threadId = Тему форуму
+setting-field-news = Мови новин

@@ -18,6 +18,7 @@ settings-line-items = 🔢 Матеріалів у дайджесті: { $value 
 settings-line-previews = 🔗 Попередній перегляд посилань: { $value }
 settings-line-flash = ⚡ Термінові сповіщення: { $value }
 settings-line-quiet = 🌙 Тихі години: { $value }
+settings-line-news = 📰 Новини: { $value }
 
 settings-on = увімк.
 settings-off = вимк.
@@ -37,6 +38,12 @@ settings-btn-items = 🔢 { $value } у дайджесті
 settings-btn-quiet = 🌙 Тиша: { $value }
 settings-btn-previews = 🔗 Прев'ю: { $value }
 settings-btn-flash = ⚡ Сповіщення: { $value }
+settings-btn-news = 📰 Новини: { $value }
+settings-news-title = <b>📰 Мови новин</b>
+    Які новини отримує цей чат: англійською, українською чи обома мовами. Це стосується /latest, /search, дайджестів і сповіщень.
+news-langs-en = англійською
+news-langs-uk = українською
+news-langs-both = українською та англійською
 settings-btn-done = ✔️ Готово
 settings-btn-back = « Назад
 settings-btn-type-times = ⌨️ Ввести час

@@ -28,6 +28,7 @@ subscribe-step-confirm = <b>Перевірте й підтвердьте</b>
 subscribe-summary-topics = 🗂 Теми: { $topics }
 subscribe-summary-times = 🕗 Час: { $times }
 subscribe-summary-zone = 🌍 Часовий пояс: { $zone }
+subscribe-summary-news = 📰 Новини: { $news }
 subscribe-summary-next = ⏭ Наступний дайджест: { $next }
 subscribe-all-topics = усі теми
 
