@@ -82,12 +82,13 @@ export async function createApp(config: Config, logger = createLogger(config)): 
   const stack: { name: string; stop: () => Promise<void> }[] = [];
   const onStop = (name: string, stop: () => Promise<void>) => stack.push({ name, stop });
   let stoppingStep: string | undefined;
-  const stopAll = async () => {
-    const stopping = stack.length > 0;
+  // quiet when createApp itself failed: its one line of why is the caller's to print
+  const stopAll = async (quiet = false) => {
+    const stopping = stack.length > 0 && !quiet;
     for (const { name, stop } of stack.splice(0).reverse()) {
       stoppingStep = name;
       await stop().then(
-        () => logger.info({ part: name }, `stopped ${name}`),
+        () => quiet || logger.info({ part: name }, `stopped ${name}`),
         (err) => logger.error({ err, part: name }, `error while stopping ${name}`),
       );
     }
@@ -323,11 +324,11 @@ export async function createApp(config: Config, logger = createLogger(config)): 
         // stopped first: /readyz answers 503 while the rest shuts down
         onStop("readiness (now 503)", async () => readiness.stopping());
       },
-      stop: stopAll,
+      stop: () => stopAll(),
       stoppingStep: () => stoppingStep,
     };
   } catch (err) {
-    await stopAll();
+    await stopAll(true);
     throw err;
   }
 }

@@ -69,6 +69,7 @@ const TABLE: Record<string, (ids: Ids, fp: string) => string[]> = {
   "set-tz": (ids, fp) => idVariants(ids).map((id) => `set-tz/0/1/${id}/${fp}`),
   "set-items": (ids, fp) => idVariants(ids).map((id) => `set-items/0/0/${id}/${fp}`),
   "set-quiet": (ids, fp) => idVariants(ids).map((id) => `set-quiet/0/0/${id}/${fp}`),
+  "set-news": (ids, fp) => idVariants(ids).map((id) => `set-news/0/0/${id}/${fp}`),
   tp: (ids, fp) => idVariants(ids).map((id) => `tp/0/0/${id}/${fp}`),
   chan: (ids) =>
     idVariants(ids).flatMap((id) => ["sub", "set", "off", "unlink"].map((a) => `chan:${a}:${id}`)),
@@ -78,8 +79,15 @@ const TABLE: Record<string, (ids: Ids, fp: string) => string[]> = {
   help: () => ["help", "help:1"],
   subscribe: () => ["subscribe", "subscribe:1"],
   topic: () => ["topic:kursk", "topic:", "topic:KURSK"],
-  sub: () => ["sub:t:+kursk", "sub:s:morning", "sub:z:Europe/London", "sub:c:ok", "sub:t:"],
-  post: () => ["post:publish", "post:t:+kursk", "post:u:flash", "post:"],
+  sub: () => [
+    "sub:t:+kursk",
+    "sub:s:morning",
+    "sub:z:Europe/London",
+    "sub:c:ok",
+    "sub:n:uk",
+    "sub:t:",
+  ],
+  post: () => ["post:publish", "post:t:+kursk", "post:u:flash", "post:l:uk", "post:"],
   edit: () => [`edit:title:${"0".repeat(16)}`, "edit:summary:", "edit:title:x"],
   src: () => ["src:pause:ukrinform", "src:resume:ukrinform", "src:pause:"],
 };

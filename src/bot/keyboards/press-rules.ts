@@ -80,7 +80,7 @@ export const PRESS_RULES: readonly PressRule[] = [
   exact("help", "chats", "anyone"),
   exact("subscribe", "private", "chat-manager"),
   pattern("topic", "chats", "anyone", /^topic:[a-z0-9-]{1,58}$/),
-  pattern("sub", "chats", "conversation", /^sub:[tszcb]:[A-Za-z0-9_+\-/:]{1,64}$/),
+  pattern("sub", "chats", "conversation", /^sub:[tszcbn]:[A-Za-z0-9_+\-/:]{1,64}$/),
   {
     prefix: "chan",
     place: "private",

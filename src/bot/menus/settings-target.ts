@@ -16,6 +16,7 @@ export const TARGET_MENU_IDS: ReadonlySet<string> = new Set([
   "set-tz",
   "set-items",
   "set-quiet",
+  "set-news",
   "tp",
 ]);
 
