@@ -106,7 +106,8 @@ async function makeDue(
 }
 
 /**
- * Waits until the jobs of `count` chats have finished, no chat is still due
+ * Waits until jobs for `count` chat digests have finished (a chat in two
+ * slots counts twice), no chat is still due
  * and no job is left to run; none may have failed. The queue keeps only the
  * newest COMPLETED_KEPT completed jobs, so more chats than that (in jobs of
  * one chat) count as that many.
@@ -119,7 +120,7 @@ async function settled(w: World, count: number, timeoutMs = 60_000): Promise<voi
       const due = await w.redis.zcount(w.keys.schedule(), "-inf", Date.now());
       if (left > 0 || due > 0) return undefined;
       const finished = await w.queue.getJobs(["completed", "failed"]);
-      const chats = new Set(finished.flatMap((job) => chatsOfJob(job.data))).size;
+      const chats = finished.reduce((sum, job) => sum + chatsOfJob(job.data).length, 0);
       return chats >= Math.min(count, COMPLETED_KEPT) ? c : undefined;
     },
     { timeoutMs, intervalMs: 50, message: `the jobs of ${count} chats to finish` },
