@@ -211,15 +211,15 @@ return 1
 const SET_CURSOR = luaScript(SET_CURSOR_SCRIPT);
 
 /**
- * HMGET of the fields ARGV from every key, as one flat list: one command
+ * HMGET of the four fields ARGV from every key, as one flat list: one command
  * for thousands of chats, where a pipeline of HMGETs costs a command each
  * on both sides.
  */
 const HMGET_MANY = luaScript(`
 local out = {}
 for i = 1, #KEYS do
-  local values = redis.call('HMGET', KEYS[i], unpack(ARGV))
-  for j = 1, #ARGV do out[#out + 1] = values[j] end
+  local values = redis.call('HMGET', KEYS[i], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
+  for j = 1, 4 do out[#out + 1] = values[j] end
 end
 return out
 `);

@@ -17,23 +17,42 @@ import {
  * ARGV holds (member, expected score, new score) triples; each member moves
  * to its new score ("" removes it) only if its score is still the one the
  * caller read. Returns 1 (won) or 0 (lost) per triple, so of several
- * scheduler instances exactly one wins each slot.
+ * scheduler instances exactly one wins each slot. One ZMSCORE reads every
+ * score and variadic ZADD / ZREM write them, a few hundred members a call:
+ * a call per member made Lua's own overhead most of a tick's Redis time.
  */
 const CLAIM_SCRIPT = `
+local members = {}
+for i = 1, #ARGV, 3 do members[#members + 1] = ARGV[i] end
+local scores = {}
+for from = 1, #members, 500 do
+  local part = redis.call('ZMSCORE', KEYS[1], unpack(members, from, math.min(from + 499, #members)))
+  for j = 1, #part do scores[from + j - 1] = part[j] end
+end
 local won = {}
-for i = 1, #ARGV, 3 do
-  local score = redis.call('ZSCORE', KEYS[1], ARGV[i])
+local adds = {}
+local rems = {}
+local function flush()
+  if #adds > 0 then redis.call('ZADD', KEYS[1], unpack(adds)) adds = {} end
+  if #rems > 0 then redis.call('ZREM', KEYS[1], unpack(rems)) rems = {} end
+end
+for k = 1, #members do
+  local i = 3 * k - 2
+  local score = scores[k]
   if score and tonumber(score) == tonumber(ARGV[i + 1]) then
     if ARGV[i + 2] == '' then
-      redis.call('ZREM', KEYS[1], ARGV[i])
+      rems[#rems + 1] = ARGV[i]
     else
-      redis.call('ZADD', KEYS[1], ARGV[i + 2], ARGV[i])
+      adds[#adds + 1] = ARGV[i + 2]
+      adds[#adds + 1] = ARGV[i]
     end
-    won[#won + 1] = 1
+    won[k] = 1
   else
-    won[#won + 1] = 0
+    won[k] = 0
   end
+  if #adds >= 1000 or #rems >= 500 then flush() end
 end
+flush()
 return won
 `;
 const CLAIM = luaScript(CLAIM_SCRIPT);
