@@ -8,7 +8,7 @@ import type { BotContext } from "../src/bot/context.ts";
 import { createI18n } from "../src/bot/i18n.ts";
 import { type ChatStore, createChatStore } from "../src/chats/chat-store.ts";
 import { createDigestComposer } from "../src/delivery/digest-composer.ts";
-import { createDeliveryQueue, type DeliveryQueue } from "../src/delivery/queue.ts";
+import { chatsOfJob, createDeliveryQueue, type DeliveryQueue } from "../src/delivery/queue.ts";
 import { createScheduler } from "../src/delivery/scheduler.ts";
 import { createDeliveryWorker, type DeliveryWorker } from "../src/delivery/worker.ts";
 import type { Translate } from "../src/digest/labels.ts";
@@ -153,7 +153,10 @@ export function startWorker(
   });
 }
 
-/** Seconds until the workers have completed `count` jobs; rejects if a job fails or time runs out. */
+/**
+ * Seconds until the workers have completed the jobs of `count` chats (a
+ * batch job counts its chats); rejects if a job fails or time runs out.
+ */
 export function timeCompletion(
   workers: DeliveryWorker[],
   count: number,
@@ -163,12 +166,13 @@ export function timeCompletion(
   let completed = 0;
   return new Promise<number>((done, fail) => {
     const timer = setTimeout(
-      () => fail(new Error(`only ${completed} of ${count} jobs completed in ${timeoutMs} ms`)),
+      () =>
+        fail(new Error(`only ${completed} of ${count} chats' jobs completed in ${timeoutMs} ms`)),
       timeoutMs,
     );
     for (const { worker } of workers) {
-      worker.on("completed", () => {
-        completed += 1;
+      worker.on("completed", (job) => {
+        completed += chatsOfJob(job.data).length;
         if (completed !== count) return;
         clearTimeout(timer);
         done((performance.now() - started) / 1000);

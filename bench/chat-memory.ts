@@ -11,10 +11,14 @@ import { createRedis } from "../src/redis/connection.ts";
 import { deleteByPrefix } from "../src/redis/delete-prefix.ts";
 import { type EmbeddedRedis, startEmbeddedRedis } from "../src/redis/embedded.ts";
 import { createKeys } from "../src/redis/keys.ts";
-import { type Bench, type BenchResult, result, runIfMain } from "./lib.ts";
+import { type Bench, type BenchResult, chatCount, result, runIfMain } from "./lib.ts";
 import { eachKeyMemory } from "./redis-memory.ts";
+import { copyChats } from "./seed-chats.ts";
 
-const CHATS = 10_000;
+/** chats measured; CHAT_MEMORY_CHATS overrides it (e.g. 10000 for a quicker run) */
+const DEFAULT_CHATS = 1_000_000;
+/** chats that subscribe through the ChatStore; the rest are copies of them (seed-chats.ts) */
+const THROUGH_STORE = 10_000;
 const TARGET_BYTES = 300;
 const CONCURRENCY = 100;
 const NOW = Date.parse("2025-01-15T10:00:00Z");
@@ -29,10 +33,16 @@ const TITLES = [
   "Канал новин нашої бригади підтримки",
 ];
 
-/** Bytes of Redis memory per subscribed chat, counting every key the chats add. */
+/**
+ * Bytes of Redis memory per subscribed chat, counting every key the chats
+ * add, over a million chats (CHAT_MEMORY_CHATS). The first 10,000 subscribe
+ * through the ChatStore with varied settings; the others are copies of
+ * them under ids of their own kind (seed-chats.ts), so the schedule zset
+ * and the key space have their full size.
+ */
 export const chatMemory: Bench = {
   name: "chat-memory",
-  run: () => measureChatMemory(CHATS),
+  run: () => measureChatMemory(chatCount("CHAT_MEMORY_CHATS", DEFAULT_CHATS)),
 };
 
 async function measureChatMemory(count: number): Promise<BenchResult> {
@@ -57,10 +67,22 @@ async function measureChatMemory(count: number): Promise<BenchResult> {
       now: () => NOW,
     });
     const random = seeded(20250115);
-    const specs = Array.from({ length: count }, (_, i) => chatSpec(i, topics, random));
+    const specs = Array.from({ length: Math.min(count, THROUGH_STORE) }, (_, i) =>
+      chatSpec(i, topics, random),
+    );
     for (let i = 0; i < specs.length; i += CONCURRENCY) {
       await Promise.all(specs.slice(i, i + CONCURRENCY).map((spec) => subscribe(store, spec)));
     }
+    const copies = Array.from({ length: count - specs.length }, (_, i) => {
+      const n = specs.length + i;
+      return chatId((specs[n % specs.length] as ChatSpec).kind, n, random);
+    });
+    await copyChats(
+      redis,
+      keys,
+      specs.map((spec) => spec.id),
+      copies,
+    );
     const subscribed = await redis.zcard(keys.schedule());
     if (subscribed !== count)
       throw new Error(`expected ${count} scheduled chats, got ${subscribed}`);
@@ -70,6 +92,9 @@ async function measureChatMemory(count: number): Promise<BenchResult> {
     for (const [kind, bytes] of usage) {
       process.stderr.write(`chat-memory: ${kind}: ${(bytes / count).toFixed(1)} bytes/chat\n`);
     }
+    process.stderr.write(
+      `chat-memory: ${count} chats, ${specs.length} through the ChatStore; Redis used_memory ${await usedMemory(redis)} bytes\n`,
+    );
     return result(chatMemory.name, total / count, "bytes/chat", TARGET_BYTES);
   } finally {
     if (prefix) await deleteByPrefix(redis, prefix);
@@ -94,12 +119,7 @@ function chatSpec(i: number, topics: readonly string[], random: () => number): C
   const roll = random();
   const kind: ChatKind =
     roll < 0.8 ? "private" : roll < 0.87 ? "group" : roll < 0.95 ? "supergroup" : "channel";
-  const id =
-    kind === "private"
-      ? 200_000_000 + i * 611_953 + Math.floor(random() * 600_000)
-      : kind === "group"
-        ? -(4_000_000_000 + i)
-        : -(1_001_000_000_000 + i);
+  const id = chatId(kind, i, random);
   const settings: Record<string, unknown> = {
     lang: random() < 0.6 ? "uk" : "en",
     tz: pick([
@@ -142,6 +162,12 @@ function chatSpec(i: number, topics: readonly string[], random: () => number): C
   };
 }
 
+/** The `i`th chat's id, shaped as Telegram gives ids to chats of `kind`. */
+function chatId(kind: ChatKind, i: number, random: () => number): number {
+  if (kind === "private") return 200_000_000 + i * 611_953 + Math.floor(random() * 600_000);
+  return kind === "group" ? -(4_000_000_000 + i) : -(1_001_000_000_000 + i);
+}
+
 async function subscribe(store: ChatStore, spec: ChatSpec): Promise<void> {
   await store.ensure(spec.id, {
     kind: spec.kind,
@@ -153,6 +179,12 @@ async function subscribe(store: ChatStore, spec: ChatSpec): Promise<void> {
   await store.setStatus(spec.id, "active");
   if (spec.cursor !== undefined) await store.setCursor(spec.id, spec.cursor, NOW);
   for (const user of spec.managers) await store.addManager(spec.id, user);
+}
+
+/** The server's used_memory (INFO memory), everything on it counted. */
+async function usedMemory(redis: Redis): Promise<number> {
+  const info = await redis.info("memory");
+  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
 }
 
 /** MEMORY USAGE (every element counted) of each key under the prefix, summed by key kind. */

@@ -58,3 +58,17 @@ export function runIfMain(bench: Bench, moduleUrl: string): void {
     },
   );
 }
+
+/**
+ * A benchmark's chat count: the environment variable `name` when set (a
+ * whole number, underscores allowed: 100_000), else `fallback`.
+ */
+export function chatCount(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const count = Number(raw.replaceAll("_", ""));
+  if (!Number.isInteger(count) || count < 1) {
+    throw new Error(`${name} must be a whole number of chats above 0, not "${raw}"`);
+  }
+  return count;
+}

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { type Job, type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { slotKey } from "../chats/next-due.ts";
@@ -12,6 +13,18 @@ export interface DigestJobData {
   dueMs: number;
 }
 
+/**
+ * The scheduled digests of many chats for one slot, in the order they fell
+ * due: one job instead of one per chat (see digest-batch.ts). Each chat's
+ * delivery is still recorded under its own digestJobId, so a chat is sent a
+ * slot's digest once whichever job carries it.
+ */
+export interface DigestBatchJobData {
+  kind: "digests";
+  dueMs: number;
+  chatIds: number[];
+}
+
 /** One urgent article pushed to one chat at once. */
 export interface FlashJobData {
   kind: "flash";
@@ -19,7 +32,7 @@ export interface FlashJobData {
   articleId: string;
 }
 
-export type DeliveryJobData = DigestJobData | FlashJobData;
+export type DeliveryJobData = DigestJobData | DigestBatchJobData | FlashJobData;
 export type DeliveryQueue = Queue<DeliveryJobData, unknown, DeliveryJobData["kind"]>;
 export type DeliveryJob = Job<DeliveryJobData, unknown, DeliveryJobData["kind"]>;
 
@@ -32,6 +45,20 @@ export const DELIVERY_ATTEMPTS = 8;
 /** The job id of a digest slot; BullMQ forbids ":" and plain numbers in custom ids. */
 export function digestJobId(chatId: number, dueMs: number): string {
   return `digest_${slotKey(chatId, dueMs)}`;
+}
+
+/**
+ * A batch's job id, from its slot and its chats: enqueueing the same batch
+ * again adds nothing. A hash keeps it short whatever the batch's size.
+ */
+export function digestBatchJobId(dueMs: number, chatIds: readonly number[]): string {
+  const digest = createHash("sha1").update(chatIds.join(",")).digest("base64url").slice(0, 16);
+  return `digests_${dueMs}_${digest}`;
+}
+
+/** The chats a delivery job delivers to. */
+export function chatsOfJob(data: DeliveryJobData): number[] {
+  return data.kind === "digests" ? data.chatIds : [data.chatId];
 }
 
 export function flashJobId(articleId: string, chatId: number): string {
@@ -92,5 +119,18 @@ export function enqueueFlash(
     "flash",
     { kind: "flash", chatId, articleId },
     { jobId: flashJobId(articleId, chatId) },
+  );
+}
+
+/** Enqueues the digests of `chatIds` for one slot as one batch job; the same batch again adds nothing. */
+export function enqueueDigestBatch(
+  queue: DeliveryQueue,
+  dueMs: number,
+  chatIds: number[],
+): Promise<DeliveryJob> {
+  return queue.add(
+    "digests",
+    { kind: "digests", dueMs, chatIds },
+    { jobId: digestBatchJobId(dueMs, chatIds) },
   );
 }

@@ -1,41 +1,67 @@
 import type { Redis } from "ioredis";
 import type { Chat } from "../chats/chat.ts";
-import type { ChatStore } from "../chats/chat-store.ts";
+import type { ChatSchedule, ChatStore } from "../chats/chat-store.ts";
 import { nextDueAt } from "../chats/next-due.ts";
 import type { Logger } from "../logger.ts";
 import { isRedisConnectionError } from "../redis/connection-errors.ts";
 import type { Keys } from "../redis/keys.ts";
 import { luaScript, runScript } from "../redis/lua-script.ts";
-import { type DeliveryQueue, type DigestJobData, digestJobId } from "./queue.ts";
+import {
+  type DeliveryQueue,
+  type DigestBatchJobData,
+  type DigestJobData,
+  digestBatchJobId,
+} from "./queue.ts";
 
 /**
  * Compare-and-set over the schedule zset, for a batch of chats at once:
  * ARGV holds (member, expected score, new score) triples; each member moves
  * to its new score ("" removes it) only if its score is still the one the
  * caller read. Returns 1 (won) or 0 (lost) per triple, so of several
- * scheduler instances exactly one wins each slot.
+ * scheduler instances exactly one wins each slot. One ZMSCORE reads every
+ * score and variadic ZADD / ZREM write them, a few hundred members a call:
+ * a call per member made Lua's own overhead most of a tick's Redis time.
  */
 const CLAIM_SCRIPT = `
+local members = {}
+for i = 1, #ARGV, 3 do members[#members + 1] = ARGV[i] end
+local scores = {}
+for from = 1, #members, 500 do
+  local part = redis.call('ZMSCORE', KEYS[1], unpack(members, from, math.min(from + 499, #members)))
+  for j = 1, #part do scores[from + j - 1] = part[j] end
+end
 local won = {}
-for i = 1, #ARGV, 3 do
-  local score = redis.call('ZSCORE', KEYS[1], ARGV[i])
+local adds = {}
+local rems = {}
+local function flush()
+  if #adds > 0 then redis.call('ZADD', KEYS[1], unpack(adds)) adds = {} end
+  if #rems > 0 then redis.call('ZREM', KEYS[1], unpack(rems)) rems = {} end
+end
+for k = 1, #members do
+  local i = 3 * k - 2
+  local score = scores[k]
   if score and tonumber(score) == tonumber(ARGV[i + 1]) then
     if ARGV[i + 2] == '' then
-      redis.call('ZREM', KEYS[1], ARGV[i])
+      rems[#rems + 1] = ARGV[i]
     else
-      redis.call('ZADD', KEYS[1], ARGV[i + 2], ARGV[i])
+      adds[#adds + 1] = ARGV[i + 2]
+      adds[#adds + 1] = ARGV[i]
     end
-    won[#won + 1] = 1
+    won[k] = 1
   else
-    won[#won + 1] = 0
+    won[k] = 0
   end
+  if #adds >= 1000 or #rems >= 500 then flush() end
 end
+flush()
 return won
 `;
 const CLAIM = luaScript(CLAIM_SCRIPT);
 
 const DEFAULT_INTERVAL_MS = 1000;
-const DEFAULT_BATCH = 1000;
+const DEFAULT_BATCH = 5000;
+/** chats one batch job carries at most (default) */
+export const DEFAULT_CHATS_PER_JOB = 500;
 /** addBulk calls a tick may have outstanding at once */
 const MAX_IN_FLIGHT = 4;
 
@@ -43,7 +69,7 @@ export interface SchedulerOptions {
   redis: Redis;
   keys: Keys;
   /** reads each batch of due chats in one round trip */
-  chats: Pick<ChatStore, "getMany">;
+  chats: Pick<ChatStore, "getSchedules">;
   queue: DeliveryQueue;
   logger: Logger;
   /** a missed slot older than this is not delivered late (DIGEST_GRACE_MINUTES) */
@@ -55,10 +81,12 @@ export interface SchedulerOptions {
   batchSize?: number;
   /** told of each slot it claimed: sent on time, late (after downtime), or skipped (too old); for metrics */
   onDigest?(timing: "on_time" | "late" | "skipped"): void;
+  /** chats of one slot a batch job carries at most (default DEFAULT_CHATS_PER_JOB) */
+  chatsPerJob?: number;
 }
 
 export interface Scheduler {
-  /** Enqueues every chat due now; resolves with how many digest jobs were enqueued. */
+  /** Enqueues every chat due now; resolves with how many chats' digests were enqueued (in batch jobs). */
   tick(): Promise<number>;
   /** Ticks at once, then again `intervalMs` after each tick ends. */
   start(): void;
@@ -116,18 +144,46 @@ function reportTiming(
 }
 
 /**
+ * Groups claimed chats into batch jobs: one per slot and up to `size` chats,
+ * the chats in the order they fell due (the schedule's order), so a slot's
+ * chats are sent first come, first served.
+ */
+export function batchJobs(digests: DigestJobData[], size: number): DigestBatchJobData[] {
+  const bySlot = new Map<number, number[]>();
+  for (const { chatId, dueMs } of digests) {
+    const ids = bySlot.get(dueMs);
+    if (ids) ids.push(chatId);
+    else bySlot.set(dueMs, [chatId]);
+  }
+  const jobs: DigestBatchJobData[] = [];
+  for (const [dueMs, ids] of bySlot) {
+    for (let i = 0; i < ids.length; i += size) {
+      jobs.push({ kind: "digests", dueMs, chatIds: ids.slice(i, i + size) });
+    }
+  }
+  return jobs;
+}
+
+/**
  * The push side of delivery: every `intervalMs` it takes the chats whose
  * next-due time has passed from the schedule zset, in batches, claims each
  * with a compare-and-set (several instances may run; each slot is claimed
- * once), moves it to its next due time and enqueues one digest job per
- * claimed (chat, slot) with addBulk — the job id makes a repeat harmless.
- * Chats no longer active are dropped from the schedule. No grammY here.
+ * once) and moves it to its next due time. The claimed (chat, slot) pairs go
+ * out as batch jobs of up to `chatsPerJob` chats of one slot (batchJobs),
+ * with addBulk — a job id made of the slot and its chats makes a repeat
+ * harmless. One BullMQ job costs about 1 KB of Redis whatever it carries, so
+ * a job per chat made a million-chat slot cost ~1 GB and most of a tick's
+ * time; a batch costs that KB plus ~11 bytes per chat id. Workers expand a
+ * batch into one delivery per chat (digest-batch.ts), each recorded under
+ * its own (chat, slot) id as before. Chats no longer active are dropped from
+ * the schedule. No grammY here.
  */
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const { redis, keys, chats, queue, logger, graceMs } = options;
   const clock = options.now ?? Date.now;
   const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
+  const chatsPerJob = options.chatsPerJob ?? DEFAULT_CHATS_PER_JOB;
   const scheduleKey = keys.schedule();
 
   async function claim(claims: Claim[]): Promise<boolean[]> {
@@ -148,7 +204,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   }
 
   function planFor(
-    chat: Chat | undefined,
+    chat: ChatSchedule | undefined,
     member: string,
     due: number,
     now: number,
@@ -173,10 +229,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   }
 
   /** The chat of each schedule member; undefined for a member that is not a chat id. */
-  async function readChats(members: string[]): Promise<(Chat | undefined)[]> {
+  async function readChats(members: string[]): Promise<(ChatSchedule | undefined)[]> {
     const valid = members.map((member) => /^-?\d+$/.test(member));
     const ids = members.filter((_, i) => valid[i]).map(Number);
-    const found = await chats.getMany(ids);
+    const found = await chats.getSchedules(ids);
     let next = 0;
     return valid.map((ok) => (ok ? found[next++] : undefined));
   }
@@ -191,19 +247,19 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
     // Enqueueing runs while the next batch is read and claimed, so Redis and this process both keep busy.
     function enqueue(claims: Claim[]): Promise<void> {
-      const jobs = claims.flatMap((c) => (c.job ? [c.job] : []));
-      if (jobs.length === 0) return Promise.resolve();
+      const digests = claims.flatMap((c) => (c.job ? [c.job] : []));
+      if (digests.length === 0) return Promise.resolve();
       const sending = queue
         .addBulk(
-          jobs.map((data) => ({
-            name: "digest" as const,
+          batchJobs(digests, chatsPerJob).map((data) => ({
+            name: "digests" as const,
             data,
-            opts: { jobId: digestJobId(data.chatId, data.dueMs) },
+            opts: { jobId: digestBatchJobId(data.dueMs, data.chatIds) },
           })),
         )
         .then(
           () => {
-            enqueued += jobs.length;
+            enqueued += digests.length;
           },
           async (err: unknown) => {
             failure ??= err;
@@ -215,42 +271,73 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       return sending;
     }
 
-    let lostBatch: string | undefined;
-    while (failure === undefined) {
+    /**
+     * The due chats after the first `offset` (those still being claimed),
+     * with their schedules. Its ZRANGEBYSCORE goes out before the claim of
+     * the batch read last, on the same connection, so Redis runs it first:
+     * skipping that batch's members reads exactly the ones after it, and
+     * reading the next batch overlaps planning and claiming this one.
+     */
+    async function read(offset: number) {
       const due = await redis.zrangebyscore(
         scheduleKey,
         "-inf",
         now,
         "WITHSCORES",
         "LIMIT",
-        0,
+        offset,
         batchSize,
       );
-      if (due.length === 0) break;
       const members: string[] = [];
       const scores: number[] = [];
       for (let i = 0; i < due.length; i += 2) {
         members.push(due[i] as string);
         scores.push(Number(due[i + 1]));
       }
-      const records = await readChats(members);
+      return { members, scores, records: await readChats(members) };
+    }
+
+    const claiming = new Set<Promise<void>>();
+    let reading = read(0);
+    let last: string | undefined;
+    while (failure === undefined) {
+      const { members, scores, records } = await reading;
+      if (members.length === 0) break;
+      // The same batch twice: its members stayed due (nothing could claim them); the next tick retries.
+      const batch = `${members[0]}..${members.at(-1)}#${members.length}`;
+      if (batch === last) break;
+      last = batch;
+      // Every member read leaves the due range once claimed (by this instance or another).
+      reading = read(members.length);
+      // no unhandled rejection while this batch is planned; the loop awaits it next
+      reading.catch(() => undefined);
       const claims = members.map((member, i) =>
         planFor(records[i], member, scores[i] as number, now, memo),
       );
-      const won = await claim(claims);
-      const mine = claims.filter((_, i) => won[i]);
-      if (options.onDigest) for (const c of mine) reportTiming(c, now, options.onDigest);
-      void enqueue(mine);
-      if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
-      const dropped = mine.filter((c) => c.next === undefined).length;
-      if (dropped > 0) logger.info({ chats: dropped }, "dropped inactive chats from the schedule");
-      if (mine.length === 0) {
-        // Another instance took this whole batch: go on with what it left, unless nothing moved.
-        const batch = due.join(",");
-        if (batch === lostBatch) break;
-        lostBatch = batch;
+      const claimed = claim(claims).then(
+        (won) => {
+          const mine = claims.filter((_, i) => won[i]);
+          if (options.onDigest) for (const c of mine) reportTiming(c, now, options.onDigest);
+          void enqueue(mine);
+          const dropped = mine.filter((c) => c.next === undefined).length;
+          if (dropped > 0) {
+            logger.info({ chats: dropped }, "dropped inactive chats from the schedule");
+          }
+        },
+        (err: unknown) => {
+          failure ??= err;
+        },
+      );
+      const tracked = claimed.finally(() => claiming.delete(tracked));
+      claiming.add(tracked);
+      if (claiming.size + inFlight.size >= MAX_IN_FLIGHT) {
+        await Promise.race([...claiming, ...inFlight]);
       }
     }
+    await reading.catch((err: unknown) => {
+      failure ??= err;
+    });
+    await Promise.all(claiming);
     await Promise.all(inFlight);
     if (enqueued > 0) logger.info({ enqueued }, "scheduled digests enqueued");
     if (failure !== undefined) throw failure;

@@ -19,17 +19,21 @@ import type { RedisHealth } from "../redis/health.ts";
 import type { Keys } from "../redis/keys.ts";
 import { createDeliveryCounters, type DeliveryCounters } from "./counters.ts";
 import { createDeliveryLog, type DeliveryLog, type DeliveryRecord } from "./delivery-log.ts";
+import { type ChatDelivery, deliverBatch } from "./digest-batch.ts";
 import {
   DELIVERY_QUEUE,
   type DeliveryJob,
   type DeliveryJobData,
+  type DigestBatchJobData,
   type DigestJobData,
+  digestJobId,
   type FlashJobData,
 } from "./queue.ts";
 import { createRateGate, type RateGate } from "./rate-gate.ts";
 import { type SendPartsInput, type SendPartsResult, sendParts } from "./send-parts.ts";
+import { createSendPool, type SendPool } from "./send-pool.ts";
 import { type SlotAhead, takeSlotAhead } from "./slot-ahead.ts";
-import { classifyTelegramError } from "./telegram-errors.ts";
+import { classifyTelegramError, type TelegramDeliveryError } from "./telegram-errors.ts";
 
 /**
  * A killed worker's jobs are retaken after at most about lockDuration +
@@ -77,7 +81,10 @@ export interface DeliveryWorkerOptions {
   broadcastRate?: number;
   /** send with allow_paid_broadcast, allowing broadcastRate up to 1000 */
   paidBroadcast?: boolean;
-  /** jobs one process works on at once (default 50), so the rate, not latency, is the limit */
+  /**
+   * chats one process delivers to at once (default 50), so the rate, not
+   * latency, is the limit; also how many jobs (a batch is one) it holds at once
+   */
   concurrency?: number;
   /** how long close() lets jobs in flight finish (default 10 s) */
   closeTimeoutMs?: number;
@@ -93,17 +100,31 @@ export interface DeliveryWorker {
   close(): Promise<void>;
 }
 
-/** What a finished job did, kept as its BullMQ return value. */
-export type DeliveryOutcome =
+/** What a job for one chat did. */
+export type ChatOutcome =
   | { outcome: "delivered"; chatId: number; sent: number; skipped: number }
   | { outcome: "stopped"; chatId: number; reason: "blocked" | "chat-gone" }
   | { outcome: "skipped"; reason: string };
 
+/** What a finished job did, kept as its BullMQ return value. */
+export type DeliveryOutcome =
+  | ChatOutcome
+  | {
+      outcome: "batch";
+      dueMs: number;
+      chats: number;
+      delivered: number;
+      stopped: number;
+      skipped: number;
+    };
+
 /**
  * The BullMQ worker of the "delivery" queue. A digest job composes the chat's
  * digest when it runs, sends its parts at Telegram's limits (see rate-gate.ts)
- * and advances the chat's cursor only after the last part; a flash job pushes
- * one article. Telegram's errors are handled by kind (telegram-errors.ts): a
+ * and advances the chat's cursor only after the last part; a batch job does
+ * that for each of its chats (digest-batch.ts); a flash job pushes one
+ * article. Every chat goes through one pool of `concurrency` sends a process
+ * (send-pool.ts). Telegram's errors are handled by kind (telegram-errors.ts): a
  * 429 pauses the whole queue and every send for retry_after, transient
  * failures retry with backoff without resending delivered parts, blocked or
  * vanished chats stop being scheduled, migrated groups are followed.
@@ -128,6 +149,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   const limits = new Queue(DELIVERY_QUEUE, { connection: redis, prefix });
   limits.on("error", onError("delivery queue error"));
   const stopping = new AbortController();
+  const concurrency = options.concurrency ?? 50;
   // every job waiting at the rate gate listens to it
   setMaxListeners(0, stopping.signal);
 
@@ -139,6 +161,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     gate,
     paidBroadcast: paid,
     signal: stopping.signal,
+    pool: createSendPool(concurrency),
     pauseQueue: (ms) => limits.rateLimit(ms),
   });
   const worker = new Worker<DeliveryJobData, DeliveryOutcome, DeliveryJobData["kind"]>(
@@ -147,7 +170,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     {
       connection: redis,
       prefix,
-      concurrency: options.concurrency ?? 50,
+      concurrency,
       limiter: { max: JOB_LIMIT_PER_SECOND, duration: 1000 },
       lockDuration: LOCK_MS,
       stalledInterval: LOCK_MS,
@@ -196,6 +219,7 @@ interface ProcessorDeps extends DeliveryWorkerOptions {
   gate: RateGate;
   paidBroadcast: boolean;
   signal: AbortSignal;
+  pool: SendPool;
   pauseQueue(ms: number): Promise<void>;
 }
 
@@ -206,7 +230,7 @@ function createProcessor(deps: ProcessorDeps) {
    * The job's record, its chat (where the parts go now) when that chat is
    * active, and the articles that chat got as flashes, read together.
    */
-  async function start(jobId: string, data: DeliveryJobData): Promise<JobStart> {
+  async function start(jobId: string, data: { chatId: number }): Promise<JobStart> {
     const read = (chatId: number) => Promise.all([deps.chats.get(chatId), log.flashedTo(chatId)]);
     const [record, [first, flashed]] = await Promise.all([log.read(jobId), read(data.chatId)]);
     const to = record.target ?? data.chatId;
@@ -215,14 +239,14 @@ function createProcessor(deps: ProcessorDeps) {
   }
 
   function send(
-    job: DeliveryJob,
+    jobId: string,
     chat: Chat,
     parts: string[],
     record: DeliveryRecord,
     after: Pick<SendPartsInput, "onDelivered" | "saveParts" | "slotAhead">,
   ): Promise<SendPartsResult> {
     return sendParts(deps, {
-      jobId: job.id as string,
+      jobId,
       chat,
       parts,
       record,
@@ -233,11 +257,10 @@ function createProcessor(deps: ProcessorDeps) {
   }
 
   async function digest(
-    job: DeliveryJob,
-    data: DigestJobData,
+    jobId: string,
+    data: Pick<DigestJobData, "chatId">,
     slotAhead: SlotAhead,
-  ): Promise<DeliveryOutcome | Deferred> {
-    const jobId = job.id as string;
+  ): Promise<ChatOutcome | Deferred> {
     const { record, chat, flashed } = await start(jobId, data);
     if (record.done) return { outcome: "skipped", reason: "already delivered" };
     if (!chat) return { outcome: "skipped", reason: "chat not active" };
@@ -262,7 +285,7 @@ function createProcessor(deps: ProcessorDeps) {
       saveParts = () => log.saveParts(jobId, composed.parts, digest);
     }
     const delivered = cursor;
-    const result = await send(job, chat, parts, record, {
+    const result = await send(jobId, chat, parts, record, {
       saveParts,
       slotAhead,
       onDelivered: (chatId) => deps.chats.setCursorCall(chatId, delivered, composedAt, lateFrom),
@@ -271,11 +294,10 @@ function createProcessor(deps: ProcessorDeps) {
   }
 
   async function flash(
-    job: DeliveryJob,
+    jobId: string,
     data: FlashJobData,
     slotAhead: SlotAhead,
-  ): Promise<DeliveryOutcome | Deferred> {
-    const jobId = job.id as string;
+  ): Promise<ChatOutcome | Deferred> {
     const { record, chat, flashed } = await start(jobId, data);
     if (record.done) return { outcome: "skipped", reason: "already delivered" };
     if (!chat?.flash) return { outcome: "skipped", reason: "chat takes no flashes" };
@@ -291,7 +313,7 @@ function createProcessor(deps: ProcessorDeps) {
       parts = rendered;
       saveParts = () => log.saveParts(jobId, rendered);
     }
-    const result = await send(job, chat, parts, record, {
+    const result = await send(jobId, chat, parts, record, {
       saveParts,
       slotAhead,
       onDelivered: (chatId) => log.markFlashedCall(chatId, data.articleId),
@@ -299,45 +321,116 @@ function createProcessor(deps: ProcessorDeps) {
     return outcomeOf(result);
   }
 
-  return async (job: DeliveryJob, token?: string): Promise<DeliveryOutcome> => {
-    // asked for now, it travels with the job's first reads; a job that sends nothing hands it back
-    const slotAhead = takeSlotAhead(deps.gate, job.data.chatId, signal);
+  /** A 429: every send in every process and the queue wait `retry_after`; the job goes back to wait. */
+  async function rateLimited(failure: TelegramDeliveryError, context: object): Promise<never> {
+    const seconds = failure.retryAfterSec ?? 1;
+    await deps.gate.pause(seconds * 1000);
+    await deps.pauseQueue(seconds * 1000);
+    await counters.increment("rateLimitedSeconds", seconds);
+    logger.warn({ ...context, retryAfterSec: seconds }, "Telegram asked to wait; queue paused");
+    throw Worker.RateLimitError();
+  }
+
+  /** A failure worth retrying (`chats` of the job's chats failed): counted, logged once, thrown. */
+  async function failed(
+    job: DeliveryJob,
+    failure: TelegramDeliveryError,
+    context: object,
+    chats = 1,
+  ): Promise<never> {
+    const attempts = job.opts.attempts ?? 1;
+    const final = job.attemptsMade + 1 >= attempts;
+    await counters.increment(final ? "failed" : "retried", chats);
+    const level = final || failure.kind === "unknown" ? "error" : "warn";
+    logger[level](
+      { ...context, err: failure, attempt: job.attemptsMade + 1, attempts },
+      final ? "delivery failed, giving up" : "delivery failed, will retry",
+    );
+    throw failure;
+  }
+
+  /** Runs the job again after `delayMs`, without counting an attempt. */
+  async function putBack(job: DeliveryJob, delayMs: number, token?: string): Promise<never> {
+    await job.moveToDelayed(Date.now() + delayMs, token);
+    throw new DelayedError();
+  }
+
+  /** One chat of a batch, as a digest job of its own (same record id) would deliver it. */
+  async function batchChat(chatId: number, dueMs: number): Promise<ChatDelivery> {
+    const slotAhead = takeSlotAhead(deps.gate, chatId, signal);
     try {
-      const outcome = await (job.data.kind === "digest"
-        ? digest(job, job.data, slotAhead)
-        : flash(job, job.data, slotAhead)
-      ).finally(() => slotAhead.drop());
-      if (outcome.outcome === "deferred") {
-        await job.moveToDelayed(Date.now() + outcome.deferMs, token);
-        throw new DelayedError();
+      const outcome = await digest(digestJobId(chatId, dueMs), { chatId }, slotAhead);
+      return outcome.outcome === "deferred" ? outcome : { outcome: outcome.outcome };
+    } finally {
+      slotAhead.drop();
+    }
+  }
+
+  async function batch(
+    job: DeliveryJob,
+    data: DigestBatchJobData,
+    token?: string,
+  ): Promise<DeliveryOutcome> {
+    const { end, counts } = await deliverBatch(data, {
+      pool: deps.pool,
+      signal,
+      deliver: batchChat,
+      pausedFor: () => deps.gate.pausedFor(),
+    });
+    const context = { jobId: job.id, chats: data.chatIds.length, left: counts.left };
+    switch (end.end) {
+      case "done": {
+        const { delivered, stopped, skipped } = counts;
+        const chats = data.chatIds.length;
+        return { outcome: "batch", dueMs: data.dueMs, chats, delivered, stopped, skipped };
       }
+      case "deferred":
+        return putBack(job, end.deferMs, token);
+      case "aborted":
+        return putBack(job, 0, token);
+      case "rate-limited":
+        return rateLimited(end.failure, { ...context, kind: end.failure.kind });
+      case "retry":
+        return failed(job, end.failure, { ...context, kind: end.failure.kind }, end.failed);
+    }
+  }
+
+  /** A job for one chat (a flash, or a digest of its own), urgent in the send pool. */
+  async function single(
+    job: DeliveryJob,
+    data: DigestJobData | FlashJobData,
+    token?: string,
+  ): Promise<DeliveryOutcome> {
+    const jobId = job.id as string;
+    try {
+      const outcome = await deps.pool.run(
+        async () => {
+          // asked for now, it travels with the job's first reads; a job that sends nothing hands it back
+          const slotAhead = takeSlotAhead(deps.gate, data.chatId, signal);
+          return (
+            data.kind === "digest" ? digest(jobId, data, slotAhead) : flash(jobId, data, slotAhead)
+          ).finally(() => slotAhead.drop());
+        },
+        { urgent: true },
+      );
+      if (outcome.outcome === "deferred") return await putBack(job, outcome.deferMs, token);
       return outcome;
     } catch (err) {
       if (err instanceof DelayedError) throw err;
       if (signal.aborted && err instanceof Error && err.name === "AbortError") {
-        await job.moveToDelayed(Date.now(), token);
-        throw new DelayedError();
+        return putBack(job, 0, token);
       }
       const failure = classifyTelegramError(err);
-      const context = { jobId: job.id, chatId: job.data.chatId, kind: failure.kind };
-      if (failure.kind === "rate-limited") {
-        const seconds = failure.retryAfterSec ?? 1;
-        await deps.gate.pause(seconds * 1000);
-        await deps.pauseQueue(seconds * 1000);
-        await counters.increment("rateLimitedSeconds", seconds);
-        logger.warn({ ...context, retryAfterSec: seconds }, "Telegram asked to wait; queue paused");
-        throw Worker.RateLimitError();
-      }
-      const attempts = job.opts.attempts ?? 1;
-      const final = job.attemptsMade + 1 >= attempts;
-      await counters.increment(final ? "failed" : "retried");
-      const level = final || failure.kind === "unknown" ? "error" : "warn";
-      logger[level](
-        { ...context, err: failure, attempt: job.attemptsMade + 1, attempts },
-        final ? "delivery failed, giving up" : "delivery failed, will retry",
-      );
-      throw failure;
+      const context = { jobId: job.id, chatId: data.chatId, kind: failure.kind };
+      if (failure.kind === "rate-limited") return rateLimited(failure, context);
+      return failed(job, failure, context);
     }
+  }
+
+  return (job: DeliveryJob, token?: string): Promise<DeliveryOutcome> => {
+    const data = job.data;
+    if (data.kind === "digests") return batch(job, data, token);
+    return single(job, data, token);
   };
 }
 
@@ -350,7 +443,7 @@ interface JobStart {
 /** A job that must wait for the rate gate longer than it should hold a worker slot. */
 type Deferred = { outcome: "deferred"; deferMs: number };
 
-function outcomeOf(result: SendPartsResult): DeliveryOutcome | Deferred {
+function outcomeOf(result: SendPartsResult): ChatOutcome | Deferred {
   if (result.status === "deferred") return { outcome: "deferred", deferMs: result.deferMs };
   if (result.status === "stopped") {
     return { outcome: "stopped", chatId: result.chatId, reason: result.reason };

@@ -6,6 +6,7 @@ import type { ChatKind } from "../../src/chats/chat.ts";
 import { createDeliveryCounters } from "../../src/delivery/counters.ts";
 import {
   COMPLETED_KEPT,
+  chatsOfJob,
   createDeliveryQueue,
   type DeliveryQueue,
 } from "../../src/delivery/queue.ts";
@@ -87,39 +88,42 @@ async function subscribers(w: World, count: number, kind: ChatKind = "private"):
 /**
  * Makes the chats due now, in this order: each gets a due time a millisecond
  * after the one before, so the scheduler enqueues them, and the worker takes
- * them, in the order given.
+ * them, in the order given — each in a batch job of its own, as each has a
+ * slot of its own. With `oneSlot`, every chat is due at the same time, as a
+ * slot's chats are, and they go out in batch jobs of many chats.
  */
-async function makeDue(w: World, ids: number[]): Promise<void> {
+async function makeDue(
+  w: World,
+  ids: number[],
+  options: { oneSlot?: boolean } = {},
+): Promise<void> {
   const first = Date.now() - 60_000;
   const due = w.redis.pipeline();
   ids.forEach((id, i) => {
-    due.zadd(w.keys.schedule(), first + i, String(id));
+    due.zadd(w.keys.schedule(), options.oneSlot ? first : first + i, String(id));
   });
   await due.exec();
 }
 
 /**
- * Waits until `count` jobs have finished, no chat is still due and no job is
- * left to run; none may have failed. The queue keeps only the newest
- * COMPLETED_KEPT completed jobs, so more than that count as that many.
+ * Waits until jobs for `count` chat digests have finished (a chat in two
+ * slots counts twice), no chat is still due
+ * and no job is left to run; none may have failed. The queue keeps only the
+ * newest COMPLETED_KEPT completed jobs, so more chats than that (in jobs of
+ * one chat) count as that many.
  */
 async function settled(w: World, count: number, timeoutMs = 60_000): Promise<void> {
   const counts = await waitFor(
     async () => {
-      const c = await w.queue.getJobCounts(
-        "completed",
-        "failed",
-        "active",
-        "wait",
-        "delayed",
-        "prioritized",
-      );
+      const c = await w.queue.getJobCounts("failed", "active", "wait", "delayed", "prioritized");
       const left = (c.active ?? 0) + (c.wait ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0);
-      const finished = (c.completed ?? 0) + (c.failed ?? 0);
       const due = await w.redis.zcount(w.keys.schedule(), "-inf", Date.now());
-      return finished >= Math.min(count, COMPLETED_KEPT) && left === 0 && due === 0 ? c : undefined;
+      if (left > 0 || due > 0) return undefined;
+      const finished = await w.queue.getJobs(["completed", "failed"]);
+      const chats = finished.reduce((sum, job) => sum + chatsOfJob(job.data).length, 0);
+      return chats >= Math.min(count, COMPLETED_KEPT) ? c : undefined;
     },
-    { timeoutMs, intervalMs: 50, message: `${count} delivery jobs to finish` },
+    { timeoutMs, intervalMs: 50, message: `the jobs of ${count} chats to finish` },
   );
   expect(counts.failed).toBe(0);
 }
@@ -127,7 +131,7 @@ async function settled(w: World, count: number, timeoutMs = 60_000): Promise<voi
 /** Chat ids whose digest jobs are still waiting to be taken. */
 async function waitingChats(w: World): Promise<Set<number>> {
   const jobs = await w.queue.getWaiting(0, -1);
-  return new Set(jobs.map((job) => job.data.chatId));
+  return new Set(jobs.flatMap((job) => chatsOfJob(job.data)));
 }
 
 const isWhole = (titles: string[]) => (m: SentMessage) => titles.every((t) => m.text.includes(t));
@@ -263,7 +267,7 @@ describe("delivery faults, the app as separate processes", () => {
     await w.start({ ROLES: "scheduler", ...FAST });
     const worker = await w.start({ ROLES: "worker", ...FAST });
 
-    await makeDue(w, ids);
+    await makeDue(w, ids, { oneSlot: true });
     await waitFor(() => w.fake.sent().length >= 1000, {
       timeoutMs: 60_000,
       message: "half the broadcast",
@@ -301,7 +305,7 @@ describe("delivery faults, the app as separate processes", () => {
     const ids = await subscribers(w, 1000);
     const app = await w.start({ ROLES: "scheduler,worker", ...FAST });
 
-    await makeDue(w, ids);
+    await makeDue(w, ids, { oneSlot: true });
     await waitFor(() => w.fake.sent().length >= 300, {
       timeoutMs: 60_000,
       message: "a third of the broadcast",

@@ -14,6 +14,7 @@ import {
   type DeliveryQueue,
   digestJobId,
   enqueueDigest,
+  enqueueDigestBatch,
   enqueueFlash,
 } from "../../src/delivery/queue.ts";
 import { createRateGate } from "../../src/delivery/rate-gate.ts";
@@ -282,6 +283,83 @@ describe("delivery worker: digests", () => {
       reason: "already delivered",
     });
     expect(h.fake.sent(reader.id)).toHaveLength(1);
+  });
+});
+
+describe("delivery worker: batches", () => {
+  it("sends every chat of a batch its digest, in the batch's order, and a batch run again sends none twice", async () => {
+    const h = await setup({ concurrency: 1 });
+    const readers = Array.from({ length: 6 }, () => h.fake.addChat({ type: "private" }).id);
+    for (const [i, id] of readers.entries()) {
+      await subscribe(h, id, "private");
+      h.digests.set(id, digestOf([`Invented digest ${i}`], 100 + i));
+    }
+    const order = [...readers].reverse();
+
+    const job = await enqueueDigestBatch(h.queue, 42_000, order);
+    expect(await finished(h.queue, job.id as string)).toEqual({
+      outcome: "batch",
+      dueMs: 42_000,
+      chats: 6,
+      delivered: 6,
+      stopped: 0,
+      skipped: 0,
+    });
+    expect(h.fake.sent().map((m) => m.chat_id)).toEqual(order);
+    for (const [i, id] of readers.entries()) expect((await h.chats.get(id))?.cursor).toBe(100 + i);
+
+    // each chat's own record says it is done, whichever job carried it
+    await h.queue.remove(job.id as string);
+    const again = await enqueueDigestBatch(h.queue, 42_000, order);
+    expect(await finished(h.queue, again.id as string)).toMatchObject({ delivered: 0, skipped: 6 });
+    const alone = await enqueueDigest(h.queue, order[2] as number, 42_000);
+    expect(await finished(h.queue, alone.id as string)).toMatchObject({ outcome: "skipped" });
+    expect(h.fake.sent()).toHaveLength(6);
+  });
+
+  it("retries a batch in which one chat failed, sending again only to that chat", async () => {
+    const h = await setup();
+    const readers = Array.from({ length: 5 }, () => h.fake.addChat({ type: "private" }).id);
+    for (const id of readers) {
+      await subscribe(h, id, "private");
+      h.digests.set(id, digestOf(["Invented digest"], 7));
+    }
+    const unlucky = readers[2] as number;
+    const fault = h.fake.failChat(unlucky, faults.serverError(), {
+      times: 1,
+      methods: ["sendMessage"],
+    });
+
+    const job = await enqueueDigestBatch(h.queue, 42_000, readers);
+    expect(await finished(h.queue, job.id as string)).toMatchObject({ delivered: 1, skipped: 4 });
+    expect(fault.hits).toBe(1);
+    // one run that failed, one that finished
+    expect((await h.queue.getJob(job.id as string))?.attemptsMade).toBe(2);
+    for (const id of readers) expect(h.fake.sent(id)).toHaveLength(1);
+    // the chats done on the first run were not composed again
+    expect(h.composed.filter((id) => id !== unlucky)).toHaveLength(4);
+  });
+
+  it("puts a batch interrupted by close() back, and another worker sends only what is left", async () => {
+    const h = await setup({ concurrency: 1 });
+    const readers = Array.from({ length: 3 }, () => h.fake.addChat({ type: "private" }).id);
+    const parts = ["Invented 1", "Invented 2"];
+    for (const id of readers) {
+      await subscribe(h, id, "private");
+      h.digests.set(id, digestOf(parts, 9));
+    }
+
+    const job = await enqueueDigestBatch(h.queue, 1, readers);
+    await h.fake.waitForMessage(readers[0] as number);
+    // Part 2 is a second away: close() must not wait for it.
+    await h.delivery.close();
+    expect(h.fake.sent()).toHaveLength(1);
+    expect(["delayed", "waiting"]).toContain(await h.queue.getJobState(job.id as string));
+
+    h.startWorker();
+    await finished(h.queue, job.id as string);
+    for (const id of readers) expect(htmlOf(h.fake.sent(id))).toEqual(parts);
+    expect(h.fake.sent()).toHaveLength(6);
   });
 });
 

@@ -92,8 +92,7 @@ async function subscribe(
 async function flashJobs(queue: DeliveryQueue): Promise<{ id?: string; chatId: number }[]> {
   const jobs = await queue.getJobs(["waiting", "delayed", "active", "completed"]);
   return jobs
-    .filter((job) => job.data.kind === "flash")
-    .map((job) => ({ id: job.id, chatId: job.data.chatId }))
+    .flatMap((job) => (job.data.kind === "flash" ? [{ id: job.id, chatId: job.data.chatId }] : []))
     .sort((a, b) => a.chatId - b.chatId);
 }
 

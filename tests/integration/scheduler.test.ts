@@ -3,7 +3,11 @@ import { pino } from "pino";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { type ChatStore, createChatStore } from "../../src/chats/chat-store.ts";
 import { localTime, nextDueAt } from "../../src/chats/next-due.ts";
-import { createDeliveryQueue, type DeliveryQueue, digestJobId } from "../../src/delivery/queue.ts";
+import {
+  createDeliveryQueue,
+  type DeliveryQueue,
+  digestBatchJobId,
+} from "../../src/delivery/queue.ts";
 import { createScheduler, planSlot, type Scheduler } from "../../src/delivery/scheduler.ts";
 import { createRedis } from "../../src/redis/connection.ts";
 import { type TestRedis, useRedis } from "../support/redis.ts";
@@ -21,7 +25,8 @@ interface Harness extends TestRedis {
   scheduler(options?: {
     batchSize?: number;
     intervalMs?: number;
-    chats?: Pick<ChatStore, "getMany">;
+    chatsPerJob?: number;
+    chats?: Pick<ChatStore, "getSchedules">;
   }): Scheduler;
 }
 
@@ -76,12 +81,23 @@ async function subscribe(
   await h.chats.setStatus(id, "active");
 }
 
-/** Every digest job in the queue (the scheduler enqueues no other kind). */
+/**
+ * Every chat's digest in the queue, in the order the jobs were added and,
+ * in a job, its chats' order (the scheduler enqueues only batch jobs, each
+ * under the id its slot and chats give it).
+ */
 async function jobsOf(queue: DeliveryQueue) {
-  const jobs = await queue.getJobs(["waiting", "delayed", "active", "completed", "failed"]);
-  return jobs.map((job) => {
-    if (job.data.kind !== "digest") throw new Error(`unexpected ${job.data.kind} job`);
-    return { id: job.id, chatId: job.data.chatId, dueMs: job.data.dueMs };
+  const jobs = await queue.getJobs(
+    ["waiting", "delayed", "active", "completed", "failed"],
+    0,
+    -1,
+    true,
+  );
+  return jobs.flatMap((job) => {
+    if (job.data.kind !== "digests") throw new Error(`unexpected ${job.data.kind} job`);
+    const { dueMs, chatIds } = job.data;
+    expect(job.id).toBe(digestBatchJobId(dueMs, chatIds));
+    return chatIds.map((chatId) => ({ chatId, dueMs }));
   });
 }
 
@@ -107,12 +123,12 @@ describe("scheduler", () => {
     await Promise.all(ids.map((id, i) => subscribe(h, id, settingsOf(i))));
     h.clock.now = Date.UTC(2025, 0, 15, 8, 0, 30);
     // Reads that take varying time make the two instances' batches interleave.
-    const jittery: Pick<ChatStore, "getMany"> = {
-      getMany: (ids) =>
+    const jittery: Pick<ChatStore, "getSchedules"> = {
+      getSchedules: (ids) =>
         Promise.all(
           ids.map(async (id) => {
             for (let i = Math.floor(Math.random() * 4); i > 0; i--) await setImmediate();
-            return h.chats.get(id);
+            return (await h.chats.getSchedules([id]))[0];
           }),
         ),
     };
@@ -128,7 +144,6 @@ describe("scheduler", () => {
     expect(jobs).toHaveLength(dueIds.length);
     expect(new Set(jobs.map((j) => j.chatId))).toEqual(new Set(dueIds));
     for (const job of jobs) {
-      expect(job.id).toBe(digestJobId(job.chatId, job.dueMs));
       const chat = await h.chats.get(job.chatId);
       if (!chat) throw new Error("chat missing");
       expect(localTime(chat.tz, job.dueMs)).toBe(chat.times[0]);
@@ -141,6 +156,34 @@ describe("scheduler", () => {
     }
     expect(await Promise.all([a.tick(), b.tick()])).toEqual([0, 0]);
     expect(await jobsOf(h.queue)).toHaveLength(dueIds.length);
+  });
+
+  it("enqueues a slot's chats in batch jobs of at most chatsPerJob, in the order they fell due", async () => {
+    const h = await setup(Date.UTC(2025, 0, 15, 0, 0));
+    const ids = Array.from({ length: 25 }, (_, i) => 5000 + i);
+    await Promise.all(ids.map((id) => subscribe(h, id)));
+    const kyiv8 = Date.UTC(2025, 0, 15, 6, 0);
+    // due a millisecond apart, last first: the order they fell due is not the order of their ids
+    const order = [...ids].reverse();
+    const due = h.redis.pipeline();
+    order.forEach((id, i) => {
+      due.zadd(h.keys.schedule(), kyiv8 - 25 + i, String(id));
+    });
+    await due.exec();
+    h.clock.now = kyiv8 + 1000;
+
+    expect(await h.scheduler({ chatsPerJob: 10 }).tick()).toBe(25);
+
+    const jobs = await h.queue.getJobs(["waiting"], 0, -1, true);
+    expect(jobs.map((job) => (job.data.kind === "digests" ? job.data.chatIds : []))).toEqual([
+      order.slice(0, 10),
+      order.slice(10, 20),
+      order.slice(20),
+    ]);
+    // every chat's slot is the 08:00 it was due for, whatever its score a moment before
+    expect(new Set(jobs.map((job) => (job.data.kind === "digests" ? job.data.dueMs : 0)))).toEqual(
+      new Set([kyiv8]),
+    );
   });
 
   it("delivers a chat at its own local 08:00: Kyiv and New York", async () => {
@@ -260,11 +303,11 @@ describe("scheduler", () => {
     const kyiv8 = Date.UTC(2025, 0, 15, 6, 0);
     h.clock.now = kyiv8 + 1000;
     // The chat changes its times between the scheduler's read and its claim.
-    const chats: Pick<ChatStore, "getMany"> = {
-      getMany: (ids) =>
+    const chats: Pick<ChatStore, "getSchedules"> = {
+      getSchedules: (ids) =>
         Promise.all(
           ids.map(async (id) => {
-            const chat = await h.chats.get(id);
+            const [chat] = await h.chats.getSchedules([id]);
             await h.chats.updateSettings(id, { times: ["21:00"] });
             return chat;
           }),
@@ -303,7 +346,7 @@ describe("scheduler", () => {
     await expect(broken.tick()).rejects.toThrow("queue unavailable");
     expect(await dueOf(h, 1)).toBe(kyiv8);
     expect(await h.scheduler().tick()).toBe(1);
-    expect(await jobsOf(h.queue)).toEqual([{ id: digestJobId(1, kyiv8), chatId: 1, dueMs: kyiv8 }]);
+    expect(await jobsOf(h.queue)).toEqual([{ chatId: 1, dueMs: kyiv8 }]);
   });
 
   it("ticks on its own once started, and stops cleanly", async () => {
