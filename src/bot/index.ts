@@ -15,6 +15,7 @@ import { editorPostFeature } from "./features/editor-post.ts";
 import { editorSourcesFeature } from "./features/editor-sources.ts";
 import { fallbackFeature } from "./features/fallback.ts";
 import { helpFeature } from "./features/help.ts";
+import { inlineFeature } from "./features/inline.ts";
 import { latestFeature } from "./features/latest.ts";
 import { membershipFeature } from "./features/membership.ts";
 import { migrationFeature } from "./features/migration.ts";
@@ -83,6 +84,7 @@ export function createBot(deps: BotDeps, options: BotOptions): Bot<BotContext> {
   bot.use(latestFeature);
   bot.use(digestFeature);
   bot.use(searchFeature);
+  bot.use(inlineFeature);
   bot.use(topicsFeature);
   bot.use(topicsToggleFeature);
   bot.use(editorPostFeature);
