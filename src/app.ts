@@ -27,6 +27,7 @@ import { createRedis } from "./redis/connection.ts";
 import { type EmbeddedRedis, startEmbeddedRedis } from "./redis/embedded.ts";
 import { createKeys, type Keys } from "./redis/keys.ts";
 import { telegramClientOptions } from "./telegram/http-client.ts";
+import { createWatchHookOn } from "./watches/watch-hook.ts";
 
 export interface App {
   config: Config;
@@ -92,8 +93,9 @@ export async function createApp(config: Config, logger = createLogger(config)): 
     const queue = createDeliveryQueue({ connection: queueRedis, keys });
     stack.push(() => queue.close());
     const flash = createFlashHook({ redis, keys, chats, queue, logger });
+    const watch = createWatchHookOn({ redis, keys, queue, logger });
     const onArticleStored = async (article: Article, created: boolean) => {
-      await flash(article, created);
+      await Promise.all([flash(article, created), watch(article, created)]);
     };
     const sourcesFile = join(config.contentDir, "sources.json");
     const sources = existsSync(sourcesFile) ? loadSources(sourcesFile) : [];

@@ -28,6 +28,7 @@ import { statusFeature } from "./features/status.ts";
 import { subscribeFeature } from "./features/subscribe.ts";
 import { topicsFeature } from "./features/topics.ts";
 import { topicsToggleFeature } from "./features/topics-toggle.ts";
+import { watchFeature } from "./features/watch.ts";
 import { createI18n, languageOf } from "./i18n.ts";
 
 export interface BotOptions {
@@ -85,6 +86,7 @@ export function createBot(deps: BotDeps, options: BotOptions): Bot<BotContext> {
   bot.use(digestFeature);
   bot.use(searchFeature);
   bot.use(inlineFeature);
+  bot.use(watchFeature);
   bot.use(topicsFeature);
   bot.use(topicsToggleFeature);
   bot.use(editorPostFeature);

@@ -19,7 +19,19 @@ export interface FlashJobData {
   articleId: string;
 }
 
-export type DeliveryJobData = DigestJobData | FlashJobData;
+/**
+ * One chat's watch message, planned for `at` (ms): every match waiting for
+ * it (watches/watch-hits.ts). `articleIds` is set once the job chose them, so
+ * a retry sends the same ones.
+ */
+export interface WatchJobData {
+  kind: "watch";
+  chatId: number;
+  at: number;
+  articleIds?: string[];
+}
+
+export type DeliveryJobData = DigestJobData | FlashJobData | WatchJobData;
 export type DeliveryQueue = Queue<DeliveryJobData, unknown, DeliveryJobData["kind"]>;
 export type DeliveryJob = Job<DeliveryJobData, unknown, DeliveryJobData["kind"]>;
 
@@ -92,5 +104,19 @@ export function enqueueFlash(
     "flash",
     { kind: "flash", chatId, articleId },
     { jobId: flashJobId(articleId, chatId) },
+  );
+}
+
+/** Enqueues a chat's watch message planned for `at`; the same plan enqueued again adds nothing. */
+export function enqueueWatch(
+  queue: { add(name: "watch", data: WatchJobData, opts: JobsOptions): Promise<unknown> },
+  chatId: number,
+  at: number,
+  now: number,
+): Promise<unknown> {
+  return queue.add(
+    "watch",
+    { kind: "watch", chatId, at },
+    { jobId: `watch_${chatId}_${at}`, delay: Math.max(0, at - now) },
   );
 }

@@ -29,6 +29,7 @@ import { createRateGate, type RateGate } from "./rate-gate.ts";
 import { type SendPartsInput, type SendPartsResult, sendParts } from "./send-parts.ts";
 import { type SlotAhead, takeSlotAhead } from "./slot-ahead.ts";
 import { classifyTelegramError } from "./telegram-errors.ts";
+import { deliverWatch, type WatchDeliveryDeps } from "./watch-delivery.ts";
 
 /**
  * A killed worker's jobs are retaken after at most about lockDuration +
@@ -134,6 +135,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     paidBroadcast: paid,
     signal: stopping.signal,
     pauseQueue: (ms) => limits.rateLimit(ms),
+    watchQueue: limits,
   });
   const worker = new Worker<DeliveryJobData, DeliveryOutcome, DeliveryJobData["kind"]>(
     DELIVERY_QUEUE,
@@ -185,6 +187,8 @@ interface ProcessorDeps extends DeliveryWorkerOptions {
   paidBroadcast: boolean;
   signal: AbortSignal;
   pauseQueue(ms: number): Promise<void>;
+  /** where a watch job enqueues the chat's next one (watch-delivery.ts) */
+  watchQueue: WatchDeliveryDeps["queue"];
 }
 
 function createProcessor(deps: ProcessorDeps) {
@@ -291,9 +295,12 @@ function createProcessor(deps: ProcessorDeps) {
     // asked for now, it travels with the job's first reads; a job that sends nothing hands it back
     const slotAhead = takeSlotAhead(deps.gate, job.data.chatId, signal);
     try {
-      const outcome = await (job.data.kind === "digest"
-        ? digest(job, job.data, slotAhead)
-        : flash(job, job.data, slotAhead)
+      const { data } = job;
+      const outcome = await (data.kind === "digest"
+        ? digest(job, data, slotAhead)
+        : data.kind === "watch"
+          ? deliverWatch({ ...deps, queue: deps.watchQueue }, job, data, slotAhead)
+          : flash(job, data, slotAhead)
       ).finally(() => slotAhead.drop());
       if (outcome.outcome === "deferred") {
         await job.moveToDelayed(Date.now() + outcome.deferMs, token);
