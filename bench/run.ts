@@ -12,6 +12,7 @@ const registry: Record<string, () => Promise<Bench>> = {
   fanout: async () => (await import("./fanout.ts")).fanout,
   paced: async () => (await import("./paced.ts")).paced,
   schedule: async () => (await import("./schedule.ts")).schedule,
+  "watch-match": async () => (await import("./watch-match.ts")).watchMatch,
 };
 
 const wanted = process.argv.slice(2);

@@ -15,6 +15,7 @@ import { createBot } from "./bot/index.ts";
 import { startPolling } from "./bot/polling.ts";
 import { type ChatStore, createChatStore } from "./chats/chat-store.ts";
 import type { Config } from "./config.ts";
+import { createCorrector } from "./corrections/corrector.ts";
 import { announcingPuts, createFlashHook } from "./delivery/flash.ts";
 import { createDeliveryQueue, type DeliveryQueue } from "./delivery/queue.ts";
 import { startDelivery } from "./delivery/start-delivery.ts";
@@ -117,6 +118,7 @@ export async function createApp(config: Config, logger = createLogger(config)): 
         keys,
         deliveryQueue: queue,
         onArticle: onArticleStored,
+        onCorrection: createCorrector({ redis, keys, queue, logger }),
       },
       { token: config.botToken, apiRoot: config.telegramApiRoot },
     );

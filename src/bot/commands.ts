@@ -28,6 +28,7 @@ export const COMMANDS: CommandSpec[] = [
   { command: "post", describe: "cmd-post", editorsOnly: true },
   { command: "edit", describe: "cmd-edit", editorsOnly: true },
   { command: "flash", describe: "cmd-flash", editorsOnly: true },
+  { command: "withdraw", describe: "cmd-withdraw", editorsOnly: true },
   { command: "stats", describe: "cmd-stats", editorsOnly: true },
   { command: "help", describe: "cmd-help" },
   { command: "start", describe: "cmd-start" },

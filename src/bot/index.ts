@@ -13,6 +13,7 @@ import { createEditConversation, editorEditFeature } from "./features/editor-edi
 import { editorFlashFeature } from "./features/editor-flash.ts";
 import { editorPostFeature } from "./features/editor-post.ts";
 import { editorSourcesFeature } from "./features/editor-sources.ts";
+import { editorWithdrawFeature } from "./features/editor-withdraw.ts";
 import { fallbackFeature } from "./features/fallback.ts";
 import { helpFeature } from "./features/help.ts";
 import { inlineFeature } from "./features/inline.ts";
@@ -92,6 +93,7 @@ export function createBot(deps: BotDeps, options: BotOptions): Bot<BotContext> {
   bot.use(editorPostFeature);
   bot.use(editorEditFeature);
   bot.use(editorFlashFeature);
+  bot.use(editorWithdrawFeature);
   bot.use(statsFeature);
   bot.use(editorSourcesFeature); // editors' /sources, before the public one
   bot.use(sourcesFeature);

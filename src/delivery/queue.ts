@@ -1,6 +1,7 @@
 import { type Job, type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { slotKey } from "../chats/next-due.ts";
+import type { Correction } from "../corrections/patch.ts";
 import type { Keys } from "../redis/keys.ts";
 
 export const DELIVERY_QUEUE = "delivery";
@@ -31,7 +32,16 @@ export interface WatchJobData {
   articleIds?: string[];
 }
 
-export type DeliveryJobData = DigestJobData | FlashJobData | WatchJobData;
+/** One sent message edited to follow an editor's correction (or withdrawal) of an article. */
+export interface CorrectJobData {
+  kind: "correct";
+  chatId: number;
+  messageId: number;
+  articleId: string;
+  correction: Correction;
+}
+
+export type DeliveryJobData = DigestJobData | FlashJobData | WatchJobData | CorrectJobData;
 export type DeliveryQueue = Queue<DeliveryJobData, unknown, DeliveryJobData["kind"]>;
 export type DeliveryJob = Job<DeliveryJobData, unknown, DeliveryJobData["kind"]>;
 

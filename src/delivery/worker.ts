@@ -16,6 +16,7 @@ import { renderDigest } from "../digest/render.ts";
 import type { Logger } from "../logger.ts";
 import { createRedis } from "../redis/connection.ts";
 import type { Keys } from "../redis/keys.ts";
+import { deliverCorrection, recordSentOn } from "./correct-delivery.ts";
 import { createDeliveryCounters, type DeliveryCounters } from "./counters.ts";
 import { createDeliveryLog, type DeliveryLog, type DeliveryRecord } from "./delivery-log.ts";
 import {
@@ -26,7 +27,12 @@ import {
   type FlashJobData,
 } from "./queue.ts";
 import { createRateGate, type RateGate } from "./rate-gate.ts";
-import { type SendPartsInput, type SendPartsResult, sendParts } from "./send-parts.ts";
+import {
+  type SendPartsDeps,
+  type SendPartsInput,
+  type SendPartsResult,
+  sendParts,
+} from "./send-parts.ts";
 import { type SlotAhead, takeSlotAhead } from "./slot-ahead.ts";
 import { classifyTelegramError } from "./telegram-errors.ts";
 import { deliverWatch, type WatchDeliveryDeps } from "./watch-delivery.ts";
@@ -136,6 +142,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     signal: stopping.signal,
     pauseQueue: (ms) => limits.rateLimit(ms),
     watchQueue: limits,
+    recordSent: recordSentOn(options.redis, keys, now),
   });
   const worker = new Worker<DeliveryJobData, DeliveryOutcome, DeliveryJobData["kind"]>(
     DELIVERY_QUEUE,
@@ -189,6 +196,7 @@ interface ProcessorDeps extends DeliveryWorkerOptions {
   pauseQueue(ms: number): Promise<void>;
   /** where a watch job enqueues the chat's next one (watch-delivery.ts) */
   watchQueue: WatchDeliveryDeps["queue"];
+  recordSent: SendPartsDeps["recordSent"];
 }
 
 function createProcessor(deps: ProcessorDeps) {
@@ -300,7 +308,9 @@ function createProcessor(deps: ProcessorDeps) {
         ? digest(job, data, slotAhead)
         : data.kind === "watch"
           ? deliverWatch({ ...deps, queue: deps.watchQueue }, job, data, slotAhead)
-          : flash(job, data, slotAhead)
+          : data.kind === "correct"
+            ? deliverCorrection(deps, data, slotAhead)
+            : flash(job, data, slotAhead)
       ).finally(() => slotAhead.drop());
       if (outcome.outcome === "deferred") {
         await job.moveToDelayed(Date.now() + outcome.deferMs, token);

@@ -56,6 +56,10 @@ export interface Keys {
   watchPlan(chatId: number | string): string;
   /** string: when the chat's last watch message went out (ms); expires after the watch window */
   watchLast(chatId: number | string): string;
+  /** zset: "chatId:messageId:bodyHash" of the messages sent holding an article -> sent ms (expires, 48 h) */
+  sentWith(articleId: string): string;
+  /** string: a sent message's HTML, deflated, shared by every message of the same text (expires, 48 h) */
+  sentBody(hash: string): string;
   /** hash: delivery counters (sent, retried, blocked, ...) */
   deliveryCounters(): string;
   /** string: when the next message may go out to any chat (ms, Redis clock) */
@@ -96,6 +100,8 @@ export function createKeys(prefix = "fd:"): Keys {
     watchHits: (chatId) => `${prefix}watch:hits:${chatId}`,
     watchPlan: (chatId) => `${prefix}watch:plan:${chatId}`,
     watchLast: (chatId) => `${prefix}watch:last:${chatId}`,
+    sentWith: (articleId) => `${prefix}sent:article:${articleId}`,
+    sentBody: (hash) => `${prefix}sent:body:${hash}`,
     deliveryCounters: () => `${prefix}stats:delivery`,
     rateGlobal: () => `${prefix}rate:global`,
     rateChat: (chatId) => `${prefix}rate:chat:${chatId}`,

@@ -33,6 +33,31 @@ return at
 `);
 
 /**
+ * PLAN for one article matched by many chats, in one command: for chat i,
+ * KEYS[3i-2..3i] are its hits, plan and last-sent keys and ARGV[5+i] the
+ * phrase it matched; ARGV[5] is the article id. Returns each chat's planned
+ * time, or -1.
+ */
+const PLAN_MANY = luaScript(`
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local planned = {}
+for i = 1, #KEYS / 3 do
+  local hits, plan, last = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
+  redis.call('HSET', hits, ARGV[5], ARGV[5 + i])
+  redis.call('EXPIRE', hits, ARGV[3])
+  local at = -1
+  if redis.call('EXISTS', plan) == 0 then
+    local sent = tonumber(redis.call('GET', last) or '0') or 0
+    at = math.max(now, sent + window)
+    redis.call('SET', plan, tostring(at), 'PX', math.floor(at - now + tonumber(ARGV[4])))
+  end
+  planned[i] = at
+end
+return planned
+`);
+
+/**
  * HDEL of the sent ids (ARGV[4..]) from the hits (KEYS[1]), the time of this
  * message (KEYS[2]), and the ids added to the chat's flashed set (KEYS[3],
  * TTL ARGV[3]) so its digest leaves them out.
@@ -60,6 +85,15 @@ export interface WatchHits {
    * time when a job must be enqueued for it, else undefined.
    */
   add(chatId: number, articleId: string, phrase: string, now: number): Promise<number | undefined>;
+  /**
+   * add() of one article for many chats in one command; resolves with each
+   * chat's planned time (undefined when its message is planned already).
+   */
+  addMany(
+    articleId: string,
+    matches: readonly { chatId: number; phrase: string }[],
+    now: number,
+  ): Promise<(number | undefined)[]>;
   /** Drops the chat's plan (its job finished) and plans the next if matches wait. */
   release(chatId: number, now: number): Promise<number | undefined>;
   /** article id -> phrase of the chat's pending matches. */
@@ -95,6 +129,27 @@ export function createWatchHits(redis: Redis, keys: Keys): WatchHits {
   }
   return {
     add: (chatId, articleId, phrase, now) => plan(chatId, now, false, [articleId, phrase]),
+    async addMany(articleId, matches, now) {
+      if (matches.length === 0) return [];
+      const planned = (await runScript(
+        redis,
+        PLAN_MANY,
+        matches.flatMap(({ chatId }) => [
+          keys.watchHits(chatId),
+          keys.watchPlan(chatId),
+          keys.watchLast(chatId),
+        ]),
+        [
+          now,
+          WATCH_WINDOW_MS,
+          HITS_TTL_SECONDS,
+          PLAN_SLACK_MS,
+          articleId,
+          ...matches.map((m) => m.phrase),
+        ],
+      )) as number[];
+      return planned.map((at) => (Number(at) >= 0 ? Number(at) : undefined));
+    },
     release: (chatId, now) => plan(chatId, now, true, []),
     pending: (chatId) => redis.hgetall(keys.watchHits(chatId)),
     async lastSent(chatId) {

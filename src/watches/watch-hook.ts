@@ -34,10 +34,12 @@ export function createWatchHook(
     const now = clock();
     if (!created || article.publishedAt < now - WATCH_MAX_AGE_MS) return 0;
     const matches = await deps.watches.match(articleWatchWords(article));
+    // one command for every chat matched, however many
+    const planned = await deps.hits.addMany(article.id, matches, now);
     await Promise.all(
-      matches.map(async ({ chatId, phrase }) => {
-        const at = await deps.hits.add(chatId, article.id, phrase, now);
-        if (at !== undefined) await deps.enqueue(chatId, at, now);
+      matches.map(({ chatId }, i) => {
+        const at = planned[i];
+        return at === undefined ? undefined : deps.enqueue(chatId, at, now);
       }),
     );
     if (matches.length > 0) {

@@ -15,7 +15,7 @@ export interface WatchMatch {
  * Watches per chat, and the index that finds the chats watching an
  * article's words. Each watch sits in the set of its key word
  * (`watchWord`), as "chatId phrase", so matching an article reads one set
- * per distinct word of the article, whatever the number of chats, and only
+ * set per distinct word of the article (one SUNION), whatever the number of chats, and only
  * the members sharing a word with it come back.
  */
 export interface WatchStore {
@@ -71,19 +71,15 @@ export function createWatchStore(redis: Redis, keys: Keys): WatchStore {
     async match(articleWords) {
       const words = [...articleWords];
       if (words.length === 0) return [];
-      const pipeline = redis.pipeline();
-      for (const word of words) pipeline.smembers(keys.watchWord(word));
-      const replies = (await pipeline.exec()) ?? [];
+      // one command: every watch keyed by one of the article's words
+      const entries = await redis.sunion(...words.map((word) => keys.watchWord(word)));
       const found = new Map<number, string>();
-      for (const [err, members] of replies) {
-        if (err) throw err;
-        for (const entry of members as string[]) {
-          const space = entry.indexOf(" ");
-          const chatId = Number(entry.slice(0, space));
-          if (found.has(chatId)) continue;
-          const phrase = entry.slice(space + 1);
-          if (watchMatches(watchOfPhrase(phrase), articleWords)) found.set(chatId, phrase);
-        }
+      for (const entry of entries) {
+        const space = entry.indexOf(" ");
+        const chatId = Number(entry.slice(0, space));
+        if (found.has(chatId)) continue;
+        const phrase = entry.slice(space + 1);
+        if (watchMatches(watchOfPhrase(phrase), articleWords)) found.set(chatId, phrase);
       }
       return [...found].map(([chatId, phrase]) => ({ chatId, phrase }));
     },
