@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Keys } from "../redis/keys.ts";
 import { luaScript, runScript } from "../redis/lua-script.ts";
-import { MAX_WATCHES, type Watch, watchMatches, watchOfPhrase } from "./watch-words.ts";
+import { MAX_WATCHES, type Watch, watchOfPhrase } from "./watch-words.ts";
 
 export type AddWatchResult = "added" | "exists" | "limit";
 
@@ -40,6 +40,17 @@ redis.call('SADD', KEYS[2], ARGV[2])
 return 'added'
 `);
 
+/** Whether every space-separated word of `entry` from `start` on is in `words`, without splitting it. */
+function hasEveryWord(entry: string, start: number, words: ReadonlySet<string>): boolean {
+  let from = start;
+  for (;;) {
+    const end = entry.indexOf(" ", from);
+    if (!words.has(end < 0 ? entry.slice(from) : entry.slice(from, end))) return false;
+    if (end < 0) return true;
+    from = end + 1;
+  }
+}
+
 function member(chatId: number, phrase: string): string {
   return `${chatId} ${phrase}`;
 }
@@ -77,9 +88,9 @@ export function createWatchStore(redis: Redis, keys: Keys): WatchStore {
       for (const entry of entries) {
         const space = entry.indexOf(" ");
         const chatId = Number(entry.slice(0, space));
-        if (found.has(chatId)) continue;
-        const phrase = entry.slice(space + 1);
-        if (watchMatches(watchOfPhrase(phrase), articleWords)) found.set(chatId, phrase);
+        if (!found.has(chatId) && hasEveryWord(entry, space + 1, articleWords)) {
+          found.set(chatId, entry.slice(space + 1));
+        }
       }
       return [...found].map(([chatId, phrase]) => ({ chatId, phrase }));
     },
