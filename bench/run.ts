@@ -13,6 +13,8 @@ const registry: Record<string, () => Promise<Bench>> = {
   fanout: async () => (await import("./fanout.ts")).fanout,
   paced: async () => (await import("./paced.ts")).paced,
   schedule: async () => (await import("./schedule.ts")).schedule,
+  "watch-match": async () => (await import("./watch-match.ts")).watchMatch,
+  "sent-memory": async () => (await import("./sent-memory.ts")).sentMemory,
 };
 
 const wanted = process.argv.slice(2);

@@ -15,6 +15,7 @@ import { createBot } from "./bot/index.ts";
 import { startPolling, startWebhook } from "./bot/polling.ts";
 import { type ChatStore, createChatStore } from "./chats/chat-store.ts";
 import type { Config } from "./config.ts";
+import { createCorrector } from "./corrections/corrector.ts";
 import { announcingPuts, createFlashHook } from "./delivery/flash.ts";
 import { createDeliveryQueue, type DeliveryQueue } from "./delivery/queue.ts";
 import { startDelivery } from "./delivery/start-delivery.ts";
@@ -42,6 +43,7 @@ import { countSends } from "./server/send-metrics.ts";
 import { updateLabel } from "./server/update-label.ts";
 import { createWebhook } from "./server/webhook.ts";
 import { telegramClientOptions } from "./telegram/http-client.ts";
+import { createWatchHookOn } from "./watches/watch-hook.ts";
 
 export interface App {
   config: Config;
@@ -141,9 +143,10 @@ export async function createApp(config: Config, logger = createLogger(config)): 
       subscribers: () => redis.zcard(keys.schedule()),
     });
     const flash = createFlashHook({ redis, keys, chats, queue, logger });
+    const watch = createWatchHookOn({ redis, keys, queue, logger });
     const onArticleStored = async (article: Article, created: boolean) => {
       if (created) metrics.articleIngested();
-      await flash(article, created);
+      await Promise.all([flash(article, created), watch(article, created)]);
     };
     const sourcesFile = join(config.contentDir, "sources.json");
     const sources = existsSync(sourcesFile) ? loadSources(sourcesFile) : [];
@@ -166,6 +169,7 @@ export async function createApp(config: Config, logger = createLogger(config)): 
         keys,
         deliveryQueue: queue,
         onArticle: onArticleStored,
+        onCorrection: createCorrector({ redis, keys, queue, logger }),
       },
       { token: config.botToken, apiRoot: config.telegramApiRoot },
     );

@@ -29,6 +29,8 @@ export interface BotDeps {
   tagger: Tagger;
   /** Called after an editor stored an article (created or changed), e.g. to push a flash. */
   onArticle?: (article: Article, created: boolean) => Promise<void>;
+  /** Called after an editor corrected (or, with undefined, withdrew) an article: edits the messages that carried it. */
+  onCorrection?: (before: Article, after: Article | undefined) => Promise<number>;
   /** Where /flash enqueues and whose jobs /stats counts; absent, the bot sends no flashes. */
   deliveryQueue?: DeliveryQueue;
   /** Editors: may publish, flash, edit and see stats. */

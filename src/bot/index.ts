@@ -14,8 +14,10 @@ import { createEditConversation, editorEditFeature } from "./features/editor-edi
 import { editorFlashFeature } from "./features/editor-flash.ts";
 import { editorPostFeature } from "./features/editor-post.ts";
 import { editorSourcesFeature } from "./features/editor-sources.ts";
+import { editorWithdrawFeature } from "./features/editor-withdraw.ts";
 import { fallbackFeature } from "./features/fallback.ts";
 import { helpFeature } from "./features/help.ts";
+import { inlineFeature } from "./features/inline.ts";
 import { latestFeature } from "./features/latest.ts";
 import { membershipFeature } from "./features/membership.ts";
 import { migrationFeature } from "./features/migration.ts";
@@ -28,6 +30,7 @@ import { statusFeature } from "./features/status.ts";
 import { subscribeFeature } from "./features/subscribe.ts";
 import { topicsFeature } from "./features/topics.ts";
 import { topicsToggleFeature } from "./features/topics-toggle.ts";
+import { watchFeature } from "./features/watch.ts";
 import { floodLimit } from "./flood-limit.ts";
 import { conversationRetry, replyRetry } from "./flood-limit-retry.ts";
 import { createI18n, languageOf } from "./i18n.ts";
@@ -98,11 +101,14 @@ export function createBot(deps: BotDeps, options: BotOptions): Bot<BotContext> {
   bot.use(latestFeature);
   bot.use(digestFeature);
   bot.use(searchFeature);
+  bot.use(inlineFeature);
+  bot.use(watchFeature);
   bot.use(topicsFeature);
   bot.use(topicsToggleFeature);
   bot.use(editorPostFeature);
   bot.use(editorEditFeature);
   bot.use(editorFlashFeature);
+  bot.use(editorWithdrawFeature);
   bot.use(statsFeature);
   bot.use(editorSourcesFeature); // editors' /sources, before the public one
   bot.use(sourcesFeature);

@@ -11,6 +11,7 @@ export const ALLOWED_UPDATES = [
   "callback_query",
   "my_chat_member",
   "channel_post",
+  "inline_query",
 ] as const;
 
 /**

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { type Job, type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { slotKey } from "../chats/next-due.ts";
+import type { Correction } from "../corrections/patch.ts";
 import type { Keys } from "../redis/keys.ts";
 
 export const DELIVERY_QUEUE = "delivery";
@@ -32,7 +33,33 @@ export interface FlashJobData {
   articleId: string;
 }
 
-export type DeliveryJobData = DigestJobData | DigestBatchJobData | FlashJobData;
+/**
+ * One chat's watch message, planned for `at` (ms): every match waiting for
+ * it (watches/watch-hits.ts). `articleIds` is set once the job chose them, so
+ * a retry sends the same ones.
+ */
+export interface WatchJobData {
+  kind: "watch";
+  chatId: number;
+  at: number;
+  articleIds?: string[];
+}
+
+/** One sent message edited to follow an editor's correction (or withdrawal) of an article. */
+export interface CorrectJobData {
+  kind: "correct";
+  chatId: number;
+  messageId: number;
+  articleId: string;
+  correction: Correction;
+}
+
+export type DeliveryJobData =
+  | DigestJobData
+  | DigestBatchJobData
+  | FlashJobData
+  | WatchJobData
+  | CorrectJobData;
 export type DeliveryQueue = Queue<DeliveryJobData, unknown, DeliveryJobData["kind"]>;
 export type DeliveryJob = Job<DeliveryJobData, unknown, DeliveryJobData["kind"]>;
 
@@ -132,5 +159,19 @@ export function enqueueDigestBatch(
     "digests",
     { kind: "digests", dueMs, chatIds },
     { jobId: digestBatchJobId(dueMs, chatIds) },
+  );
+}
+
+/** Enqueues a chat's watch message planned for `at`; the same plan enqueued again adds nothing. */
+export function enqueueWatch(
+  queue: { add(name: "watch", data: WatchJobData, opts: JobsOptions): Promise<unknown> },
+  chatId: number,
+  at: number,
+  now: number,
+): Promise<unknown> {
+  return queue.add(
+    "watch",
+    { kind: "watch", chatId, at },
+    { jobId: `watch_${chatId}_${at}`, delay: Math.max(0, at - now) },
   );
 }

@@ -36,6 +36,8 @@ export interface SendPartsDeps {
   logger: Logger;
   /** send with allow_paid_broadcast (beyond 30 messages/s, paid in Stars) */
   paidBroadcast: boolean;
+  /** keeps what a sent part says, for corrections to follow it (corrections/sent-messages.ts) */
+  recordSent?(chatId: number, messageId: number, html: string): Promise<unknown>;
 }
 
 export interface SendPartsInput {
@@ -153,10 +155,13 @@ export async function sendParts(
         throw failure;
       }
       // the slot, the record (finished with the last part) and what follows delivery, in one go
-      await runTogether(redis, [
-        gate.releaseCall(taken.ticket),
-        log.markSentCall(jobId, index, messageId, { finish: last }),
-        ...(last ? delivered(chatId) : []),
+      await Promise.all([
+        runTogether(redis, [
+          gate.releaseCall(taken.ticket),
+          log.markSentCall(jobId, index, messageId, { finish: last }),
+          ...(last ? delivered(chatId) : []),
+        ]),
+        deps.recordSent?.(chatId, messageId, text),
       ]);
       finished = last;
       sent += 1;

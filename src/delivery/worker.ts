@@ -17,6 +17,7 @@ import type { Logger } from "../logger.ts";
 import { closeRedis, createRedis } from "../redis/connection.ts";
 import type { RedisHealth } from "../redis/health.ts";
 import type { Keys } from "../redis/keys.ts";
+import { deliverCorrection, recordSentOn } from "./correct-delivery.ts";
 import { createDeliveryCounters, type DeliveryCounters } from "./counters.ts";
 import { createDeliveryLog, type DeliveryLog, type DeliveryRecord } from "./delivery-log.ts";
 import { type ChatDelivery, deliverBatch } from "./digest-batch.ts";
@@ -30,10 +31,16 @@ import {
   type FlashJobData,
 } from "./queue.ts";
 import { createRateGate, type RateGate } from "./rate-gate.ts";
-import { type SendPartsInput, type SendPartsResult, sendParts } from "./send-parts.ts";
+import {
+  type SendPartsDeps,
+  type SendPartsInput,
+  type SendPartsResult,
+  sendParts,
+} from "./send-parts.ts";
 import { createSendPool, type SendPool } from "./send-pool.ts";
 import { type SlotAhead, takeSlotAhead } from "./slot-ahead.ts";
 import { classifyTelegramError, type TelegramDeliveryError } from "./telegram-errors.ts";
+import { deliverWatch, type WatchDeliveryDeps } from "./watch-delivery.ts";
 
 /**
  * A killed worker's jobs are retaken after at most about lockDuration +
@@ -163,6 +170,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     signal: stopping.signal,
     pool: createSendPool(concurrency),
     pauseQueue: (ms) => limits.rateLimit(ms),
+    watchQueue: limits,
+    recordSent: recordSentOn(options.redis, keys, now),
   });
   const worker = new Worker<DeliveryJobData, DeliveryOutcome, DeliveryJobData["kind"]>(
     DELIVERY_QUEUE,
@@ -221,6 +230,9 @@ interface ProcessorDeps extends DeliveryWorkerOptions {
   signal: AbortSignal;
   pool: SendPool;
   pauseQueue(ms: number): Promise<void>;
+  /** where a watch job enqueues the chat's next one (watch-delivery.ts) */
+  watchQueue: WatchDeliveryDeps["queue"];
+  recordSent: SendPartsDeps["recordSent"];
 }
 
 function createProcessor(deps: ProcessorDeps) {
@@ -398,7 +410,7 @@ function createProcessor(deps: ProcessorDeps) {
   /** A job for one chat (a flash, or a digest of its own), urgent in the send pool. */
   async function single(
     job: DeliveryJob,
-    data: DigestJobData | FlashJobData,
+    data: Exclude<DeliveryJobData, DigestBatchJobData>,
     token?: string,
   ): Promise<DeliveryOutcome> {
     const jobId = job.id as string;
@@ -408,7 +420,13 @@ function createProcessor(deps: ProcessorDeps) {
           // asked for now, it travels with the job's first reads; a job that sends nothing hands it back
           const slotAhead = takeSlotAhead(deps.gate, data.chatId, signal);
           return (
-            data.kind === "digest" ? digest(jobId, data, slotAhead) : flash(jobId, data, slotAhead)
+            data.kind === "digest"
+              ? digest(jobId, data, slotAhead)
+              : data.kind === "flash"
+                ? flash(jobId, data, slotAhead)
+                : data.kind === "watch"
+                  ? deliverWatch({ ...deps, queue: deps.watchQueue }, job, data, slotAhead)
+                  : deliverCorrection(deps, data, slotAhead)
           ).finally(() => slotAhead.drop());
         },
         { urgent: true },

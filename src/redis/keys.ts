@@ -46,6 +46,20 @@ export interface Keys {
   flashed(chatId: number | string): string;
   /** string: set once an urgent article was fanned out to the subscribed chats (expires) */
   flashFanOut(articleId: string): string;
+  /** set: one chat's watches, each its normalised words joined by a space (watches/watch-store.ts) */
+  watches(chatId: number | string): string;
+  /** set: "chatId phrase" of every watch whose key word (its longest) is `word` (watches/watch-store.ts) */
+  watchWord(word: string): string;
+  /** hash: article id -> the watch it matched, waiting for the chat's next watch message (expires) */
+  watchHits(chatId: number | string): string;
+  /** string: when the chat's pending watch message is planned (ms), while its job waits (expires) */
+  watchPlan(chatId: number | string): string;
+  /** string: when the chat's last watch message went out (ms); expires after the watch window */
+  watchLast(chatId: number | string): string;
+  /** zset: "chatId:messageId:bodyHash" of the messages sent holding an article -> sent ms (expires, 48 h) */
+  sentWith(articleId: string): string;
+  /** string: a sent message's HTML, deflated, shared by every message of the same text (expires, 48 h) */
+  sentBody(hash: string): string;
   /** hash: delivery counters (sent, retried, blocked, ...) */
   deliveryCounters(): string;
   /** string: when the next message may go out to any chat (ms, Redis clock) */
@@ -89,6 +103,13 @@ export function createKeys(prefix = "fd:"): Keys {
     deliveryRecord: (jobId) => `${prefix}delivered:${jobId}`,
     flashed: (chatId) => `${prefix}flashed:${chatId}`,
     flashFanOut: (articleId) => `${prefix}flash:fanout:${articleId}`,
+    watches: (chatId) => `${prefix}watches:${chatId}`,
+    watchWord: (word) => `${prefix}watch:word:${word}`,
+    watchHits: (chatId) => `${prefix}watch:hits:${chatId}`,
+    watchPlan: (chatId) => `${prefix}watch:plan:${chatId}`,
+    watchLast: (chatId) => `${prefix}watch:last:${chatId}`,
+    sentWith: (articleId) => `${prefix}sent:article:${articleId}`,
+    sentBody: (hash) => `${prefix}sent:body:${hash}`,
     deliveryCounters: () => `${prefix}stats:delivery`,
     rateGlobal: () => `${prefix}rate:global`,
     rateChat: (chatId) => `${prefix}rate:chat:${chatId}`,

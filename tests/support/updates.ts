@@ -3,6 +3,7 @@ import type {
   Chat,
   ChatMember,
   ChatMemberAdministrator,
+  InlineQuery,
   Message,
   MessageEntity,
   Update,
@@ -304,6 +305,26 @@ export function callbackUpdate(
     data,
   };
   return { update_id: options.updateId ?? nextId(), callback_query: query };
+}
+
+/** A user typing `@bot query` in some chat, as an `inline_query` update. */
+export function inlineQueryUpdate(
+  from: User,
+  query: string,
+  options: UpdateOptions & {
+    id?: string;
+    offset?: string;
+    chatType?: InlineQuery["chat_type"];
+  } = {},
+): Update {
+  const inline: InlineQuery = {
+    id: options.id ?? String(5_000_000_000_000 + nextId()),
+    from,
+    query,
+    offset: options.offset ?? "",
+    chat_type: options.chatType ?? "sender",
+  };
+  return { update_id: options.updateId ?? nextId(), inline_query: inline };
 }
 
 /** Telegram's opaque, stable per-chat `chat_instance` of callback queries. */

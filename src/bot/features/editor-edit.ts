@@ -98,6 +98,7 @@ async function edit(
     const after = await deps.articles.update(args.id, { [args.field]: text });
     if (!after) return { kind: "gone" };
     outer.log.info({ article: args.id, field: args.field }, "editor corrected an article");
+    await deps.onCorrection?.(before, after);
     return { kind: "saved", article: after };
   });
   if (saved.kind === "gone") {

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Chat, Message, Update, User, UserFromGetMe } from "grammy/types";
-import { type AdminRights, botUser, type MemberStatus } from "../updates.ts";
+import { type AdminRights, botUser, inlineQueryUpdate, type MemberStatus } from "../updates.ts";
 import { waitFor } from "../wait-for.ts";
 import {
   channelPost,
@@ -21,6 +21,7 @@ import { ApiError } from "./errors.ts";
 import { type Fault, type FaultHandle, type FaultOptions, FaultRules } from "./faults.ts";
 import { botMethods } from "./methods-bot.ts";
 import { chatMethods } from "./methods-chats.ts";
+import { type InlineAnswer, inlineMethods } from "./methods-inline.ts";
 import { messageMethods } from "./methods-messages.ts";
 import { Params, readParams } from "./params.ts";
 import {
@@ -43,10 +44,9 @@ import type {
 import { UpdateQueue } from "./update-queue.ts";
 
 const HANDLERS = new Map<string, [string, Handler]>(
-  Object.entries({ ...botMethods, ...chatMethods, ...messageMethods }).map(([name, handler]) => [
-    name.toLowerCase(),
-    [name, handler],
-  ]),
+  Object.entries({ ...botMethods, ...chatMethods, ...messageMethods, ...inlineMethods }).map(
+    ([name, handler]) => [name.toLowerCase(), [name, handler]],
+  ),
 );
 
 export interface FakeTelegramOptions {
@@ -89,6 +89,10 @@ export class FakeTelegram {
   readonly commandSets = new Map<string, CommandSet>();
   readonly descriptions = new Map<string, { description?: string; short_description?: string }>();
   readonly openCallbackQueries = new Set<string>();
+  /** Inline queries sent to the bot and not yet answered. */
+  readonly openInlineQueries = new Set<string>();
+  /** The bot's answers to inline queries, in order. */
+  readonly inlineAnswers: InlineAnswer[] = [];
   /** Updates the bot would not receive (privacy mode, or the bot isn't in the chat). */
   readonly withheld: Update[] = [];
   /** Exceptions thrown inside the fake itself (answered with 500); should stay empty. */
@@ -261,6 +265,22 @@ export class FakeTelegram {
   /** A user presses the inline button with callback_data `data` under a message the bot sent. */
   pressButton(message: SentMessage | Message, from: User | number, data: string): Update {
     return pressButton(this, message, from, data);
+  }
+
+  /** A user types `@bot query` in any chat: an inline_query update. */
+  inlineQuery(from: User | number, query: string): Update {
+    const update = this.queue.push(inlineQueryUpdate(this.world.userOf(from), query));
+    if (update.inline_query) this.openInlineQueries.add(update.inline_query.id);
+    return update;
+  }
+
+  /** The bot's answer to the inline query of `update`. */
+  waitForInlineAnswer(update: Update, options: WaitOptions = {}): Promise<InlineAnswer> {
+    const id = update.inline_query?.id;
+    return waitFor(() => this.inlineAnswers.find((a) => a.inline_query_id === id), {
+      timeoutMs: options.timeoutMs,
+      message: `an answer to inline query ${id}`,
+    });
   }
 
   /** The bot's status in a chat changes (added, promoted, removed, blocked) by `from`. */

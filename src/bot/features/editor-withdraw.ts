@@ -1,0 +1,31 @@
+import { Composer } from "grammy";
+import { escapeHtml } from "../../digest/render.ts";
+import type { BotContext } from "../context.ts";
+import { requireEditor } from "../guards.ts";
+
+/**
+ * `/withdraw <link or id>` (editors, private chat): every message the bot
+ * sent with the article in the last 48 hours is edited to show it struck
+ * through, with a short note (corrections/).
+ */
+export const editorWithdrawFeature = new Composer<BotContext>();
+
+editorWithdrawFeature.chatType("private").command("withdraw", requireEditor, async (ctx) => {
+  const input = ctx.match.trim();
+  if (input === "") {
+    await ctx.reply(ctx.t("withdraw-usage"));
+    return;
+  }
+  const article = await ctx.deps.articles.find(input);
+  if (!article) {
+    await ctx.reply(ctx.t("withdraw-unknown", { input: escapeHtml(input.slice(0, 200)) }), {
+      parse_mode: "HTML",
+    });
+    return;
+  }
+  const messages = (await ctx.deps.onCorrection?.(article, undefined)) ?? 0;
+  ctx.log.info({ article: article.id, messages }, "editor withdrew an article");
+  await ctx.reply(ctx.t("withdraw-done", { title: escapeHtml(article.title), count: messages }), {
+    parse_mode: "HTML",
+  });
+});

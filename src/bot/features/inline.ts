@@ -1,0 +1,95 @@
+import { Composer } from "grammy";
+import type { InlineQueryResultArticle } from "grammy/types";
+import type { Article } from "../../articles/article.ts";
+import { queryWords } from "../../articles/search-index.ts";
+import type { Chat } from "../../chats/chat.ts";
+import { toRenderItem } from "../../digest/article-item.ts";
+import { formatMoment } from "../../digest/period.ts";
+import { renderItem } from "../../digest/render.ts";
+import type { BotContext } from "../context.ts";
+import { labelsFor } from "../reply-articles.ts";
+
+/** Results offered for one inline query. */
+export const INLINE_RESULTS = 20;
+/** Articles read to fill INLINE_RESULTS stories once near-duplicates and other languages are left out. */
+const INLINE_CANDIDATES = 100;
+/** Seconds Telegram may reuse an answer; short, since news arrives all day. */
+export const INLINE_CACHE_SECONDS = 60;
+/** The /start payload of the "nothing found" button: it opens the latest news in the bot's chat. */
+export const INLINE_EMPTY_START = "latest";
+
+/**
+ * One article per story, the newest of each, order kept. Stories are the
+ * articles' near-duplicate `cluster`; an article without one is its own story.
+ */
+export function oneStoryEach(articles: readonly Article[]): Article[] {
+  const seen = new Set<string>();
+  return articles.filter((article) => {
+    const story = article.cluster ?? `article:${article.id}`;
+    if (seen.has(story)) return false;
+    seen.add(story);
+    return true;
+  });
+}
+
+/**
+ * The news languages a reader chose in their private chat, or undefined for
+ * every language. Reads the chat record's `newsLanguages` when the record has
+ * that setting; records without it mean every language.
+ */
+export function newsLanguagesOf(chat: Chat | undefined): readonly string[] | undefined {
+  const chosen = (chat as { newsLanguages?: unknown } | undefined)?.newsLanguages;
+  if (!Array.isArray(chosen) || chosen.length === 0) return undefined;
+  return chosen.filter((lang): lang is string => typeof lang === "string");
+}
+
+function resultOf(ctx: BotContext, article: Article, timeZone: string): InlineQueryResultArticle {
+  const labels = labelsFor(ctx);
+  const date = formatMoment(article.publishedAt, {
+    locale: labels.dateLocale,
+    timeZone,
+    reference: ctx.deps.now(),
+  });
+  return {
+    type: "article",
+    id: article.id,
+    title: article.title,
+    description: `${article.source} · ${date}`,
+    input_message_content: {
+      message_text: renderItem(toRenderItem(article), { labels, timeZone }),
+      parse_mode: "HTML",
+      link_preview_options: { is_disabled: true },
+    },
+  };
+}
+
+/**
+ * Inline mode: `@bot <words>` in any chat offers the newest stories whose
+ * title and summary contain every word (as /search finds them), an empty
+ * query the latest ones, each ready to send as the article's summary and link.
+ */
+export const inlineFeature = new Composer<BotContext>();
+
+inlineFeature.on("inline_query", async (ctx) => {
+  const query = ctx.inlineQuery.query.trim().replace(/\s+/g, " ");
+  const { articles, chats, defaultTimezone } = ctx.deps;
+  const [found, reader] = await Promise.all([
+    queryWords(query).length === 0
+      ? articles.latest(INLINE_CANDIDATES)
+      : articles.search(query, INLINE_CANDIDATES),
+    chats.get(ctx.inlineQuery.from.id),
+  ]);
+  const languages = newsLanguagesOf(reader);
+  const wanted = languages ? found.filter((a) => languages.includes(a.lang)) : found;
+  const stories = oneStoryEach(wanted).slice(0, INLINE_RESULTS);
+  const timeZone = reader?.tz ?? defaultTimezone;
+  const results = stories.map((article) => resultOf(ctx, article, timeZone));
+  await ctx.answerInlineQuery(results, {
+    cache_time: INLINE_CACHE_SECONDS,
+    // the language, time zone and news languages are the reader's own
+    is_personal: true,
+    ...(results.length === 0
+      ? { button: { text: ctx.t("inline-nothing"), start_parameter: INLINE_EMPTY_START } }
+      : {}),
+  });
+});

@@ -1,0 +1,112 @@
+import { createHash } from "node:crypto";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
+import type { Redis } from "ioredis";
+import { articleId, canonicalUrl } from "../articles/canonical-url.ts";
+import type { Keys } from "../redis/keys.ts";
+
+/** How long a sent message can still be corrected. */
+export const CORRECTABLE_MS = 48 * 3600_000;
+const TTL_SECONDS = CORRECTABLE_MS / 1000;
+
+/** One message the bot sent that holds an article. */
+export interface SentEntry {
+  chatId: number;
+  messageId: number;
+  /** the key of its text in sentBody */
+  bodyHash: string;
+  /** when it was sent (ms) */
+  sentAt: number;
+}
+
+/**
+ * The messages the delivery worker sent in the last 48 hours, found by the
+ * articles they hold, so a correction can follow them. Each message is one
+ * entry "chatId:messageId:bodyHash" in a sorted set per article it links
+ * (articles are found from the links: an article id is its canonical URL's
+ * hash); its text is kept once per distinct text, deflated, since most chats
+ * get the same digest text. The message is re-rendered by patching that text
+ * (corrections/patch.ts), which serves digests, flashes and watch messages
+ * alike, however they were composed.
+ */
+export interface SentMessages {
+  /** Records a message the bot sent; `html` is its text as sent. */
+  record(chatId: number, messageId: number, html: string, now: number): Promise<void>;
+  /** The messages holding `articleId` sent within CORRECTABLE_MS of `now`. */
+  holding(articleId: string, now: number): Promise<SentEntry[]>;
+  /** A message's text as last sent or edited, or undefined when it expired. */
+  body(hash: string): Promise<string | undefined>;
+  /** Records that a message now shows `html` (after an edit), for its articles. */
+  replace(entry: SentEntry, html: string, articleIds: string[]): Promise<void>;
+}
+
+/** The ids of the articles a message links, in order, each once. */
+export function linkedArticleIds(html: string): string[] {
+  const ids = new Set<string>();
+  for (const match of html.matchAll(/<a href="([^"]+)"/g)) {
+    const href = (match[1] as string).replace(/&amp;/g, "&").replace(/&quot;/g, '"');
+    try {
+      ids.add(articleId(canonicalUrl(href)));
+    } catch {
+      // not an article link
+    }
+  }
+  return [...ids];
+}
+
+function hashOf(html: string): string {
+  return createHash("sha1").update(html).digest("base64url").slice(0, 16);
+}
+
+function member(entry: SentEntry): string {
+  return `${entry.chatId}:${entry.messageId}:${entry.bodyHash}`;
+}
+
+/** The sent-message record over `redis`; the only writer of sentWith and sentBody keys. */
+export function createSentMessages(redis: Redis, keys: Keys): SentMessages {
+  async function store(entry: SentEntry, html: string, ids: string[], replaced?: SentEntry) {
+    const { sentAt } = entry;
+    const multi = redis.multi();
+    multi.set(keys.sentBody(entry.bodyHash), deflateRawSync(html), "EX", TTL_SECONDS);
+    for (const id of ids) {
+      const key = keys.sentWith(id);
+      if (replaced) multi.zrem(key, member(replaced));
+      multi.zadd(key, sentAt, member(entry));
+      multi.zremrangebyscore(key, "-inf", sentAt - CORRECTABLE_MS);
+      multi.expire(key, TTL_SECONDS);
+    }
+    await multi.exec();
+  }
+  return {
+    async record(chatId, messageId, html, now) {
+      const ids = linkedArticleIds(html);
+      if (ids.length === 0) return;
+      await store({ chatId, messageId, bodyHash: hashOf(html), sentAt: now }, html, ids);
+    },
+    async holding(id, now) {
+      const flat = await redis.zrangebyscore(
+        keys.sentWith(id),
+        now - CORRECTABLE_MS,
+        "+inf",
+        "WITHSCORES",
+      );
+      const entries: SentEntry[] = [];
+      for (let i = 0; i < flat.length; i += 2) {
+        const [chatId, messageId, bodyHash] = (flat[i] as string).split(":");
+        entries.push({
+          chatId: Number(chatId),
+          messageId: Number(messageId),
+          bodyHash: bodyHash ?? "",
+          sentAt: Number(flat[i + 1]),
+        });
+      }
+      return entries;
+    },
+    async body(hash) {
+      const packed = await redis.getBuffer(keys.sentBody(hash));
+      return packed ? inflateRawSync(packed).toString("utf8") : undefined;
+    },
+    async replace(entry, html, ids) {
+      await store({ ...entry, bodyHash: hashOf(html) }, html, ids, entry);
+    },
+  };
+}

@@ -1,0 +1,157 @@
+import type { Redis } from "ioredis";
+import type { Article } from "../articles/article.ts";
+import type { ArticleStore } from "../articles/article-store.ts";
+import type { Topic } from "../articles/topics.ts";
+import type { Chat } from "../chats/chat.ts";
+import type { ChatStore } from "../chats/chat-store.ts";
+import { isQuietAt } from "../chats/next-due.ts";
+import { toRenderItem } from "../digest/article-item.ts";
+import { escapeHtml } from "../digest/html.ts";
+import { renderLabels, type Translate } from "../digest/labels.ts";
+import { renderDigest } from "../digest/render.ts";
+import type { Keys } from "../redis/keys.ts";
+import { createWatchHits, WATCH_WINDOW_MS } from "../watches/watch-hits.ts";
+import { type DeliveryLog, RECORD_TTL_SECONDS } from "./delivery-log.ts";
+import { takesFlash } from "./flash.ts";
+import { type DeliveryJob, enqueueWatch, type WatchJobData } from "./queue.ts";
+import { type SendPartsDeps, type SendPartsResult, sendParts } from "./send-parts.ts";
+import type { SlotAhead } from "./slot-ahead.ts";
+import type { DeliveryOutcome } from "./worker.ts";
+
+export interface WatchDeliveryDeps extends SendPartsDeps {
+  redis: Redis;
+  keys: Keys;
+  log: DeliveryLog;
+  chats: Pick<ChatStore, "get" | "migrate" | "setStatus">;
+  articles: Pick<ArticleStore, "get">;
+  topics: Topic[];
+  translate: Translate;
+  now: () => number;
+  signal: AbortSignal;
+  /** where the chat's next watch job goes when matches arrived while this one ran */
+  queue: Parameters<typeof enqueueWatch>[0];
+}
+
+/** What a watch job did, as the worker records any job's outcome. */
+export type WatchOutcome = DeliveryOutcome | { outcome: "deferred"; deferMs: number };
+
+function outcomeOf(result: SendPartsResult): WatchOutcome {
+  if (result.status === "deferred") return { outcome: "deferred", deferMs: result.deferMs };
+  if (result.status === "stopped") {
+    return { outcome: "stopped", chatId: result.chatId, reason: result.reason };
+  }
+  const { chatId, sent, skipped } = result;
+  return { outcome: "delivered", chatId, sent, skipped };
+}
+
+/**
+ * Whether a match is still worth a watch message: the article exists, did
+ * not reach the chat as a flash (and will not: urgent articles go to chats
+ * taking flashes that way), and is newer than the chat's last digest.
+ */
+function worthSending(chat: Chat, article: Article | undefined, flashed: Set<string>): boolean {
+  if (!article || flashed.has(article.id)) return false;
+  if (article.urgency === "flash" && takesFlash(chat, article)) return false;
+  return article.publishedAt > chat.cursor;
+}
+
+/**
+ * Sends one chat's watch message: every pending match (watches/watch-hits.ts)
+ * not already sent by a flash or a digest, newest first, under a header naming
+ * the watches, silent in the chat's quiet hours, through the rate gate like
+ * any part (send-parts.ts). A job that runs inside the chat's watch window
+ * is put off to its end. Delivered matches are recorded as flashed for the
+ * chat, so its digest leaves them out (digest/without-flashed.ts). Matches
+ * that came in while it ran get the chat's next job.
+ */
+export async function deliverWatch(
+  deps: WatchDeliveryDeps,
+  job: DeliveryJob,
+  data: WatchJobData,
+  slotAhead: SlotAhead,
+): Promise<WatchOutcome> {
+  const { log, keys, redis } = deps;
+  const hits = createWatchHits(redis, keys);
+  const jobId = job.id as string;
+  const chatId = data.chatId;
+  const [record, chat, flashed, last] = await Promise.all([
+    log.read(jobId),
+    deps.chats.get(chatId),
+    log.flashedTo(chatId),
+    hits.lastSent(chatId),
+  ]);
+  const release = async () => {
+    const now = deps.now();
+    const at = await hits.release(chatId, now);
+    if (at !== undefined) await enqueueWatch(deps.queue, chatId, at, now);
+  };
+  if (record.done) {
+    await release();
+    return { outcome: "skipped", reason: "already delivered" };
+  }
+  if (!chat || chat.status === "left" || chat.status === "blocked") {
+    await hits.drop(chatId, Object.keys(await hits.pending(chatId)));
+    await release();
+    return { outcome: "skipped", reason: "chat cannot receive" };
+  }
+  const started = record.sent.size > 0 || record.parts !== undefined;
+  const wait = last + WATCH_WINDOW_MS - deps.now();
+  if (!started && data.articleIds === undefined && wait > 0) {
+    return { outcome: "deferred", deferMs: wait };
+  }
+
+  let ids = data.articleIds;
+  let phrases: string[] = [];
+  let articles: Article[];
+  if (ids === undefined) {
+    const pending = await hits.pending(chatId);
+    const found = await Promise.all(Object.keys(pending).map((id) => deps.articles.get(id)));
+    const flashedSet = new Set(flashed);
+    articles = found
+      .filter((a): a is Article => worthSending(chat, a, flashedSet))
+      .sort((a, b) => b.publishedAt - a.publishedAt);
+    ids = articles.map((a) => a.id);
+    const kept = new Set(ids);
+    await hits.drop(
+      chatId,
+      Object.keys(pending).filter((id) => !kept.has(id)),
+    );
+    if (ids.length === 0) {
+      await release();
+      return { outcome: "skipped", reason: "nothing new to send" };
+    }
+    phrases = [...new Set(ids.map((id) => pending[id] as string))];
+    await job.updateData({ ...data, articleIds: ids });
+  } else {
+    const found = await Promise.all(ids.map((id) => deps.articles.get(id)));
+    articles = found.filter((a): a is Article => a !== undefined);
+  }
+
+  let parts = record.parts;
+  if (parts === undefined) {
+    const header = deps.translate(chat.lang, "watch-header", {
+      words: escapeHtml(phrases.length > 0 ? phrases.join(", ") : "…"),
+    });
+    parts = renderDigest(articles.map(toRenderItem), {
+      labels: renderLabels(deps.translate, chat.lang, deps.topics),
+      timeZone: chat.tz,
+      header,
+    });
+  }
+  const rendered = parts;
+  const sentIds = ids;
+  const now = deps.now();
+  const result = await sendParts(deps, {
+    jobId,
+    chat,
+    parts: rendered,
+    record,
+    silent: isQuietAt(chat, now),
+    signal: deps.signal,
+    slotAhead,
+    saveParts: () => log.saveParts(jobId, rendered),
+    onDelivered: (to) => hits.sentCall(chatId, to, sentIds, now, RECORD_TTL_SECONDS),
+  });
+  if (result.status !== "deferred") await release();
+  return outcomeOf(result);
+}

@@ -1,0 +1,1 @@
+inline-nothing = Nothing found. Open the latest news

@@ -1,0 +1,17 @@
+cmd-watch = Follow words: new articles with them come here
+cmd-watches = Your watched words, with buttons to remove them
+cmd-unwatch = Stop following words
+watch-usage = Send /watch with 1–{ $max } words, e.g. <code>/watch kursk bridge</code>. A new article holding every word comes to this chat soon after it arrives, at most one message every 10 minutes.
+watch-too-many-words = A watch holds at most { $max } words. Try fewer.
+watch-added = 🔔 Watching “{ $words }” ({ $count } of { $max }). New articles with these words come here; /watches lists them.
+watch-exists = This chat already watches “{ $words }”.
+watch-limit = This chat already has { $max } watches. Remove one with /watches first.
+watch-only-admins = Only this group's admins can change its watches.
+watches-none = No watched words in this chat. Add some: /watch kursk bridge
+watches-title = 🔔 Watched words here ({ $count } of { $max }). Press one to remove it.
+unwatch-usage = Send /unwatch with the words of a watch, or remove it with a button under /watches.
+watch-removed = Stopped watching “{ $words }”.
+watch-removed-short = Removed: { $words }
+watch-not-found = This chat does not watch “{ $words }”. /watches lists what it does.
+watch-remove-gone = That watch was already removed.
+watch-header = 🔔 <b>New on your watched words: { $words }</b>

@@ -1,0 +1,168 @@
+import type { Redis } from "ioredis";
+import type { Keys } from "../redis/keys.ts";
+import { luaScript, runScript, type ScriptCall, scriptCall } from "../redis/lua-script.ts";
+
+/** A chat gets at most one watch message in any such span. */
+export const WATCH_WINDOW_MS = 10 * 60_000;
+/** How long matches wait for their message before they are dropped (a chat that never gets one). */
+export const HITS_TTL_SECONDS = 2 * 24 * 3600;
+/** A plan outlives its send time by this much, so a job lost for good frees the chat for the next one. */
+const PLAN_SLACK_MS = 3600_000;
+
+/**
+ * Records matches (ARGV[6..]: article id, phrase pairs) in the chat's hits
+ * hash (KEYS[1]) and plans the chat's next watch message unless one is
+ * planned (KEYS[2]): at now, or the watch window after the last message
+ * (KEYS[3]). With ARGV[5] = 1 the current plan is dropped first (its job is
+ * done). Returns the planned time in ms, or -1 when there is nothing to
+ * plan (no hits, or a job already waits for them).
+ */
+const PLAN = luaScript(`
+local now = tonumber(ARGV[1])
+if ARGV[5] == '1' then redis.call('DEL', KEYS[2]) end
+if #ARGV >= 6 then
+  for i = 6, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+  redis.call('EXPIRE', KEYS[1], ARGV[3])
+end
+if redis.call('HLEN', KEYS[1]) == 0 then return -1 end
+if redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
+local last = tonumber(redis.call('GET', KEYS[3]) or '0') or 0
+local at = math.max(now, last + tonumber(ARGV[2]))
+redis.call('SET', KEYS[2], tostring(at), 'PX', math.floor(at - now + tonumber(ARGV[4])))
+return at
+`);
+
+/**
+ * PLAN for one article matched by many chats, in one command: for chat i,
+ * KEYS[3i-2..3i] are its hits, plan and last-sent keys and ARGV[5+i] the
+ * phrase it matched; ARGV[5] is the article id. Returns each chat's planned
+ * time, or -1.
+ */
+const PLAN_MANY = luaScript(`
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local planned = {}
+for i = 1, #KEYS / 3 do
+  local hits, plan, last = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
+  redis.call('HSET', hits, ARGV[5], ARGV[5 + i])
+  redis.call('EXPIRE', hits, ARGV[3])
+  local at = -1
+  if redis.call('EXISTS', plan) == 0 then
+    local sent = tonumber(redis.call('GET', last) or '0') or 0
+    at = math.max(now, sent + window)
+    redis.call('SET', plan, tostring(at), 'PX', math.floor(at - now + tonumber(ARGV[4])))
+  end
+  planned[i] = at
+end
+return planned
+`);
+
+/**
+ * HDEL of the sent ids (ARGV[4..]) from the hits (KEYS[1]), the time of this
+ * message (KEYS[2]), and the ids added to the chat's flashed set (KEYS[3],
+ * TTL ARGV[3]) so its digest leaves them out.
+ */
+const SENT = luaScript(`
+for i = 4, #ARGV do
+  redis.call('HDEL', KEYS[1], ARGV[i])
+  redis.call('SADD', KEYS[3], ARGV[i])
+end
+redis.call('EXPIRE', KEYS[3], ARGV[3])
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+return 1
+`);
+
+/**
+ * The pending matches of each chat and the plan of its next watch message.
+ * Matches wait in a hash per chat; one job per chat is planned at a time, at
+ * once or when the watch window since the chat's last message has passed, so
+ * a chat never gets two watch messages within WATCH_WINDOW_MS and each one
+ * holds every match since the last.
+ */
+export interface WatchHits {
+  /**
+   * Adds a match and plans the chat's message; resolves with the planned
+   * time when a job must be enqueued for it, else undefined.
+   */
+  add(chatId: number, articleId: string, phrase: string, now: number): Promise<number | undefined>;
+  /**
+   * add() of one article for many chats in one command; resolves with each
+   * chat's planned time (undefined when its message is planned already).
+   */
+  addMany(
+    articleId: string,
+    matches: readonly { chatId: number; phrase: string }[],
+    now: number,
+  ): Promise<(number | undefined)[]>;
+  /** Drops the chat's plan (its job finished) and plans the next if matches wait. */
+  release(chatId: number, now: number): Promise<number | undefined>;
+  /** article id -> phrase of the chat's pending matches. */
+  pending(chatId: number): Promise<Record<string, string>>;
+  /** When the chat's last watch message went out, or 0. */
+  lastSent(chatId: number): Promise<number>;
+  /** Drops pending matches that will never be sent (gone, flashed, already in a digest). */
+  drop(chatId: number, articleIds: string[]): Promise<void>;
+  /**
+   * The write that goes with the message's delivery: its matches done, the
+   * window started, the articles recorded in the flashed set of the chat the
+   * message went to (`to`, kept `flashedTtlSeconds`), which digests skip.
+   */
+  sentCall(
+    chatId: number,
+    to: number,
+    articleIds: string[],
+    now: number,
+    flashedTtlSeconds: number,
+  ): ScriptCall;
+}
+
+/** The hits store over `redis`; the only writer of watchHits, watchPlan and watchLast. */
+export function createWatchHits(redis: Redis, keys: Keys): WatchHits {
+  async function plan(chatId: number, now: number, release: boolean, pairs: string[]) {
+    const at = await runScript(
+      redis,
+      PLAN,
+      [keys.watchHits(chatId), keys.watchPlan(chatId), keys.watchLast(chatId)],
+      [now, WATCH_WINDOW_MS, HITS_TTL_SECONDS, PLAN_SLACK_MS, release ? 1 : 0, ...pairs],
+    );
+    return Number(at) >= 0 ? Number(at) : undefined;
+  }
+  return {
+    add: (chatId, articleId, phrase, now) => plan(chatId, now, false, [articleId, phrase]),
+    async addMany(articleId, matches, now) {
+      if (matches.length === 0) return [];
+      const planned = (await runScript(
+        redis,
+        PLAN_MANY,
+        matches.flatMap(({ chatId }) => [
+          keys.watchHits(chatId),
+          keys.watchPlan(chatId),
+          keys.watchLast(chatId),
+        ]),
+        [
+          now,
+          WATCH_WINDOW_MS,
+          HITS_TTL_SECONDS,
+          PLAN_SLACK_MS,
+          articleId,
+          ...matches.map((m) => m.phrase),
+        ],
+      )) as number[];
+      return planned.map((at) => (Number(at) >= 0 ? Number(at) : undefined));
+    },
+    release: (chatId, now) => plan(chatId, now, true, []),
+    pending: (chatId) => redis.hgetall(keys.watchHits(chatId)),
+    async lastSent(chatId) {
+      return Number((await redis.get(keys.watchLast(chatId))) ?? 0);
+    },
+    async drop(chatId, articleIds) {
+      if (articleIds.length > 0) await redis.hdel(keys.watchHits(chatId), ...articleIds);
+    },
+    sentCall: (chatId, to, articleIds, now, flashedTtlSeconds) =>
+      scriptCall(
+        SENT,
+        [keys.watchHits(chatId), keys.watchLast(chatId), keys.flashed(to)],
+        [now, WATCH_WINDOW_MS, flashedTtlSeconds, ...articleIds],
+      ),
+  };
+}

@@ -1,0 +1,154 @@
+import { Api } from "grammy";
+import type { InlineKeyboardMarkup } from "grammy/types";
+import { pino } from "pino";
+import { describe, expect, it, onTestFinished } from "vitest";
+import type { BotContext } from "../../src/bot/context.ts";
+import { createI18n } from "../../src/bot/i18n.ts";
+import { createCorrector } from "../../src/corrections/corrector.ts";
+import { createDeliveryQueue, type DeliveryQueue, enqueueFlash } from "../../src/delivery/queue.ts";
+import { startDelivery } from "../../src/delivery/start-delivery.ts";
+import { createRedis } from "../../src/redis/connection.ts";
+import { createKeys } from "../../src/redis/keys.ts";
+import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
+import {
+  createFakeTelegram,
+  type FakeTelegram,
+  type SentMessage,
+} from "../support/fake-telegram.ts";
+import { deleteByPrefix, randomPrefix, testRedisUrl } from "../support/redis.ts";
+import { waitFor } from "../support/wait-for.ts";
+
+// Every article here is invented for tests: example.org links, made-up outlets and text.
+const silent = pino({ level: "silent" });
+const MINUTE = 60_000;
+
+interface Live {
+  h: BotHarness;
+  fake: FakeTelegram;
+  queue: DeliveryQueue;
+  editor: number;
+}
+
+async function live(): Promise<Live> {
+  const fake = await createFakeTelegram();
+  const editor = fake.addUser({ language_code: "en" });
+  const prefix = randomPrefix();
+  const keys = createKeys(prefix);
+  const url = testRedisUrl();
+  const redis = createRedis(url);
+  const queue = createDeliveryQueue({ connection: redis, keys });
+  const h = await startBotHarness({
+    fake,
+    prefix,
+    adminIds: [editor.id],
+    deps: { deliveryQueue: queue },
+  });
+  h.deps.onCorrection = createCorrector({ redis: h.redis, keys, queue });
+  const i18n = createI18n<BotContext>("en");
+  const delivery = startDelivery({
+    scheduler: false,
+    worker: true,
+    redisUrl: url,
+    redis,
+    keys,
+    queue,
+    api: new Api(fake.token, { apiRoot: fake.apiRoot }),
+    chats: h.chats,
+    articles: h.articles,
+    topics: h.topics,
+    translate: (lang, key, vars) => i18n.t(lang, key, vars),
+    logger: silent,
+    broadcastRate: 30,
+    paidBroadcast: false,
+    graceMs: 60 * MINUTE,
+  });
+  onTestFinished(async () => {
+    await h.stop();
+    await delivery.stop();
+    await queue.close();
+    await deleteByPrefix(redis, prefix);
+    await redis.quit();
+    await fake.close();
+  });
+  return { h, fake, queue, editor: editor.id };
+}
+
+async function reader(l: Live, lang = "en"): Promise<number> {
+  const chat = l.fake.addChat({ type: "private", user: l.fake.addUser({ language_code: lang }) });
+  await l.h.chats.ensure(chat.id, { kind: "private" });
+  await l.h.chats.updateSettings(chat.id, { lang });
+  await l.h.chats.setStatus(chat.id, "active");
+  return chat.id;
+}
+
+function article(n: number) {
+  return {
+    url: `https://example.org/correct/${n}`,
+    title: `Invented headline ${n} with a typo: Kurks`,
+    summary: `Invented summary ${n} that needs a correction.`,
+    source: "Example Wire",
+    publishedAt: Date.now() - 5 * MINUTE,
+    topics: ["kursk"],
+  };
+}
+
+async function say(l: Live, text: string, expected: string): Promise<SentMessage> {
+  const since = l.fake.sent(l.editor).length;
+  l.fake.sendText(l.editor, l.editor, text);
+  return l.fake.waitForMessage(l.editor, (m) => m.text.includes(expected), { sinceIndex: since });
+}
+
+describe("corrections follow the message", () => {
+  it("edits every message that carried the article, and strikes them through when withdrawn", async () => {
+    const l = await live();
+    const { fake, h } = l;
+    const first = await reader(l);
+    const second = await reader(l, "uk");
+    const other = await reader(l);
+    const { article: fixed } = await h.articles.put(article(1));
+    const { article: untouched } = await h.articles.put(article(2));
+    await enqueueFlash(l.queue, first, fixed.id);
+    await enqueueFlash(l.queue, second, fixed.id);
+    await enqueueFlash(l.queue, other, untouched.id);
+    const [toFirst, toSecond, toOther] = await Promise.all([
+      fake.waitForMessage(first, (m) => m.text.includes("headline 1")),
+      fake.waitForMessage(second, (m) => m.text.includes("headline 1")),
+      fake.waitForMessage(other, (m) => m.text.includes("headline 2")),
+    ]);
+
+    // the editor corrects the title
+    const card = await say(l, `/edit ${fixed.id}`, `article ${fixed.id}`);
+    const data = (card.reply_markup as InlineKeyboardMarkup).inline_keyboard.flat()[0];
+    const since = fake.sent(l.editor).length;
+    fake.pressButton(card, l.editor, (data as { callback_data: string }).callback_data);
+    await fake.waitForMessage(l.editor, (m) => m.text.includes("Send the new title"), {
+      sinceIndex: since,
+    });
+    await say(l, "Invented headline 1, corrected: Kursk", "Title corrected");
+
+    await waitFor(() =>
+      [toFirst, toSecond].every((m) => m.text.includes("Invented headline 1, corrected: Kursk")),
+    );
+    for (const m of [toFirst, toSecond]) {
+      expect(m.history).toHaveLength(1);
+      expect(m.text).not.toContain("typo");
+      expect(m.text).toContain("Invented summary 1 that needs a correction.");
+      expect(m.entities.some((e) => e.type === "text_link" && e.url === fixed.url)).toBe(true);
+    }
+    expect(toOther.history).toHaveLength(0);
+
+    // then withdraws it
+    const reply = await say(l, `/withdraw ${fixed.url}`, "is withdrawn");
+    expect(reply.text).toContain("2 sent messages will be struck through");
+    await waitFor(() => [toFirst, toSecond].every((m) => m.history.length === 2));
+    expect(toFirst.text).toContain("⚠️ Withdrawn by the editors.");
+    expect(toSecond.text).toContain("⚠️ Відкликано редакцією.");
+    const struck = toFirst.entities.filter((e) => e.type === "strikethrough");
+    expect(struck.map((e) => toFirst.text.slice(e.offset, e.offset + e.length))).toEqual([
+      "Invented headline 1, corrected: Kursk",
+      "Invented summary 1 that needs a correction.",
+    ]);
+    expect(toOther.history).toHaveLength(0);
+    expect(fake.internalErrors).toEqual([]);
+  });
+});
