@@ -30,7 +30,8 @@ describe("inline mode", () => {
   it("offers the latest stories, one per cluster, newest first, for an empty query", async () => {
     const h = await startBotHarness();
     for (let i = 0; i < 25; i++) await h.articles.put(invented(i));
-    // two reports of one story: only the newer is offered
+    // two reports of one story: offered once, first at its newest time, led (as in
+    // /latest) by the first report, naming the other outlet's report under it
     await h.articles.put(invented(30, { publishedAt: BASE + HOUR, cluster: "story-a" }));
     await h.articles.put(invented(31, { publishedAt: BASE + 2 * HOUR, cluster: "story-a" }));
     const reader = h.fake.addUser();
@@ -38,7 +39,7 @@ describe("inline mode", () => {
     const results = answer.results as Result[];
     expect(results).toHaveLength(INLINE_RESULTS);
     expect(results.map((r) => r.title).slice(0, 3)).toEqual([
-      "Invented headline 31",
+      "Invented headline 30",
       "Invented headline 0",
       "Invented headline 1",
     ]);

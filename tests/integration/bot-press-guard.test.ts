@@ -73,6 +73,7 @@ const TABLE: Record<string, (ids: Ids, fp: string) => string[]> = {
   tp: (ids, fp) => idVariants(ids).map((id) => `tp/0/0/${id}/${fp}`),
   chan: (ids) =>
     idVariants(ids).flatMap((id) => ["sub", "set", "off", "unlink"].map((a) => `chan:${a}:${id}`)),
+  "watch-rm": (ids) => idVariants(ids).map((id) => `watch-rm:${id}:0123abcd`),
   latest: () => ["latest", "latest:1"],
   topics: () => ["topics", "topics:x"],
   sources: () => ["sources", "sources:all"],

@@ -1,11 +1,10 @@
 import { Composer } from "grammy";
 import type { InlineQueryResultArticle } from "grammy/types";
-import type { Article } from "../../articles/article.ts";
 import { queryWords } from "../../articles/search-index.ts";
-import type { Chat } from "../../chats/chat.ts";
-import { toRenderItem } from "../../digest/article-item.ts";
+import { newsLanguages } from "../../chats/chat.ts";
 import { formatMoment } from "../../digest/period.ts";
 import { renderItem } from "../../digest/render.ts";
+import { type Story, storyItem, topStories } from "../../digest/stories.ts";
 import type { BotContext } from "../context.ts";
 import { labelsFor } from "../reply-articles.ts";
 
@@ -18,32 +17,8 @@ export const INLINE_CACHE_SECONDS = 60;
 /** The /start payload of the "nothing found" button: it opens the latest news in the bot's chat. */
 export const INLINE_EMPTY_START = "latest";
 
-/**
- * One article per story, the newest of each, order kept. Stories are the
- * articles' near-duplicate `cluster`; an article without one is its own story.
- */
-export function oneStoryEach(articles: readonly Article[]): Article[] {
-  const seen = new Set<string>();
-  return articles.filter((article) => {
-    const story = article.cluster ?? `article:${article.id}`;
-    if (seen.has(story)) return false;
-    seen.add(story);
-    return true;
-  });
-}
-
-/**
- * The news languages a reader chose in their private chat, or undefined for
- * every language. Reads the chat record's `newsLanguages` when the record has
- * that setting; records without it mean every language.
- */
-export function newsLanguagesOf(chat: Chat | undefined): readonly string[] | undefined {
-  const chosen = (chat as { newsLanguages?: unknown } | undefined)?.newsLanguages;
-  if (!Array.isArray(chosen) || chosen.length === 0) return undefined;
-  return chosen.filter((lang): lang is string => typeof lang === "string");
-}
-
-function resultOf(ctx: BotContext, article: Article, timeZone: string): InlineQueryResultArticle {
+function resultOf(ctx: BotContext, story: Story, timeZone: string): InlineQueryResultArticle {
+  const article = story.main;
   const labels = labelsFor(ctx);
   const date = formatMoment(article.publishedAt, {
     locale: labels.dateLocale,
@@ -56,7 +31,7 @@ function resultOf(ctx: BotContext, article: Article, timeZone: string): InlineQu
     title: article.title,
     description: `${article.source} · ${date}`,
     input_message_content: {
-      message_text: renderItem(toRenderItem(article), { labels, timeZone }),
+      message_text: renderItem(storyItem(story), { labels, timeZone }),
       parse_mode: "HTML",
       link_preview_options: { is_disabled: true },
     },
@@ -79,11 +54,11 @@ inlineFeature.on("inline_query", async (ctx) => {
       : articles.search(query, INLINE_CANDIDATES),
     chats.get(ctx.inlineQuery.from.id),
   ]);
-  const languages = newsLanguagesOf(reader);
-  const wanted = languages ? found.filter((a) => languages.includes(a.lang)) : found;
-  const stories = oneStoryEach(wanted).slice(0, INLINE_RESULTS);
+  // the reader's news languages, as chosen in their private chat (else their language plus English)
+  const langs = newsLanguages({ lang: reader?.lang ?? ctx.lang, news: reader?.news });
+  const stories = topStories(found, INLINE_RESULTS, { prefer: ctx.lang, langs });
   const timeZone = reader?.tz ?? defaultTimezone;
-  const results = stories.map((article) => resultOf(ctx, article, timeZone));
+  const results = stories.map((story) => resultOf(ctx, story, timeZone));
   await ctx.answerInlineQuery(results, {
     cache_time: INLINE_CACHE_SECONDS,
     // the language, time zone and news languages are the reader's own

@@ -90,6 +90,15 @@ export const PRESS_RULES: readonly PressRule[] = [
       return target === undefined ? undefined : { target };
     },
   },
+  {
+    prefix: "watch-rm",
+    place: "chats",
+    right: "chat-manager",
+    parse(data) {
+      const target = chatId(/^watch-rm:(-?\d{1,16}):[0-9a-f]{8}$/.exec(data)?.[1]);
+      return target === undefined ? undefined : { target };
+    },
+  },
   pattern("post", "private", "editor", /^post:[a-z0-9:+-]{1,64}$/),
   pattern("edit", "private", "editor", /^edit:(?:title|summary):[0-9a-f]{16}$/),
   pattern("src", "private", "editor", /^src:(?:pause|resume):[a-z0-9]+(?:-[a-z0-9]+)*$/),
