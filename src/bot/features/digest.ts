@@ -3,23 +3,10 @@ import type { Chat } from "../../chats/chat.ts";
 import { type ComposeDeps, composeDigest, composeNothingNew } from "../../digest/compose.ts";
 import { TELEGRAM_MAX_LENGTH } from "../../digest/render.ts";
 import { withoutFlashed } from "../../digest/without-flashed.ts";
+import { ensureChatRecord } from "../chat-record.ts";
 import type { BotContext } from "../context.ts";
 
 type AskingContext = BotContext & { chat: NonNullable<BotContext["chat"]> };
-
-/** The chat's record; a chat the bot keeps nothing for gets one, not subscribed. */
-async function chatRecordFor(ctx: AskingContext): Promise<Chat> {
-  if (ctx.chatRecord) return ctx.chatRecord;
-  const { chat } = ctx;
-  const title = "title" in chat ? chat.title : undefined;
-  const record = await ctx.deps.chats.ensure(chat.id, {
-    kind: chat.type,
-    ...(title ? { title } : {}),
-  });
-  if (chat.type !== "private" || record.lang === ctx.lang) return record;
-  const updated = await ctx.deps.chats.updateSettings(chat.id, { lang: ctx.lang });
-  return updated.ok ? updated.chat : record;
-}
 
 function composeDeps(ctx: BotContext, chatId: number): ComposeDeps {
   const { articles, redis, keys } = ctx.deps;
@@ -67,7 +54,7 @@ function placeOf(ctx: AskingContext, record: Chat) {
 export const digestFeature = new Composer<BotContext>();
 
 digestFeature.chatType(["private", "group", "supergroup"]).command("digest", async (ctx) => {
-  const record = await chatRecordFor(ctx);
+  const record = await ensureChatRecord(ctx);
   const chat = { ...record, lang: ctx.lang };
   const deps = composeDeps(ctx, record.id);
   const now = ctx.deps.now();

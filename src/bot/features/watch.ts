@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { Composer, InlineKeyboard } from "grammy";
-import type { Chat } from "../../chats/chat.ts";
 import { escapeHtml } from "../../digest/render.ts";
 import { createWatchStore, type WatchStore } from "../../watches/watch-store.ts";
 import { MAX_WATCH_WORDS, MAX_WATCHES, parseWatch } from "../../watches/watch-words.ts";
+import { ensureChatRecord } from "../chat-record.ts";
 import type { BotContext } from "../context.ts";
 import { canManageChat, isAdminOf } from "../guards.ts";
 
@@ -16,22 +16,6 @@ function store(ctx: BotContext): WatchStore {
 /** A phrase's short fingerprint, so a remove button names its watch within 64 bytes of callback data. */
 function tag(phrase: string): string {
   return createHash("sha1").update(phrase).digest("hex").slice(0, 8);
-}
-
-/** The chat's record, created (not subscribed) when the bot keeps none: watch messages need its language, zone and quiet hours. */
-async function ensureChat(
-  ctx: BotContext & { chat: NonNullable<BotContext["chat"]> },
-): Promise<Chat> {
-  if (ctx.chatRecord) return ctx.chatRecord;
-  const { chat } = ctx;
-  const title = "title" in chat ? chat.title : undefined;
-  const record = await ctx.deps.chats.ensure(chat.id, {
-    kind: chat.type,
-    ...(title ? { title } : {}),
-  });
-  if (chat.type !== "private" || record.lang === ctx.lang) return record;
-  const updated = await ctx.deps.chats.updateSettings(chat.id, { lang: ctx.lang });
-  return updated.ok ? updated.chat : record;
 }
 
 async function watchList(
@@ -67,7 +51,7 @@ chats.command("watch", async (ctx) => {
     await ctx.reply(ctx.t(key, { max: MAX_WATCH_WORDS }), { parse_mode: "HTML" });
     return;
   }
-  await ensureChat(ctx);
+  await ensureChatRecord(ctx);
   const { phrase } = parsed.watch;
   const added = await store(ctx).add(ctx.chat.id, parsed.watch);
   const words = escapeHtml(phrase);
