@@ -10,7 +10,7 @@ import type { DeliveryCounters } from "./counters.ts";
 import type { CorrectJobData } from "./queue.ts";
 import type { RateGate } from "./rate-gate.ts";
 import type { SlotAhead } from "./slot-ahead.ts";
-import { classifyTelegramError, isNotModified } from "./telegram-errors.ts";
+import { classifyTelegramError, isMessageGone, isNotModified } from "./telegram-errors.ts";
 import type { WatchOutcome } from "./watch-delivery.ts";
 
 export interface CorrectDeliveryDeps {
@@ -24,8 +24,6 @@ export interface CorrectDeliveryDeps {
   logger: Logger;
   now: () => number;
 }
-
-const GONE = /message to edit not found|message can't be edited/i;
 
 /**
  * Edits one sent message to follow a correction: its text as last sent
@@ -73,7 +71,7 @@ export async function deliverCorrection(
       await sent.replace(entry, patched, linkedArticleIds(patched));
       return { outcome: "skipped", reason: "message already shows it" };
     }
-    if (failure.kind === "bad-message" && GONE.test(failure.message)) {
+    if (isMessageGone(err)) {
       return { outcome: "skipped", reason: "message gone" };
     }
     if (failure.kind === "blocked" || failure.kind === "chat-gone") {
