@@ -11,15 +11,9 @@ import type { Clusters } from "../articles/clusters.ts";
 import type { Tagger } from "../articles/tagger.ts";
 import type { Logger } from "../logger.ts";
 import type { Keys } from "../redis/keys.ts";
+import { JITTER, nextPollDelayMs, type PollDelayInput } from "./backoff.ts";
 import { createFeedAlerts, type NotifyEditors } from "./feed-alerts.ts";
-import {
-  createFeedStateStore,
-  type FeedState,
-  type FeedStateStore,
-  JITTER,
-  nextPollDelayMs,
-  type PollDelayInput,
-} from "./feed-state.ts";
+import { createFeedStateStore, type FeedState, type FeedStateStore } from "./feed-state.ts";
 import {
   DEFAULT_TIMEOUT_MS,
   type FetchOptions,
