@@ -149,9 +149,9 @@ async function poll(
   now: () => number,
 ): Promise<PollOutcome> {
   const alerts = createFeedAlerts({
-    redis: deps.redis,
-    keys: deps.keys,
+    states,
     logger: deps.logger,
+    clock: now,
     ...(deps.notifyEditors ? { notifyEditors: deps.notifyEditors } : {}),
   });
   const delay = deps.nextDelayMs ?? nextPollDelayMs;
@@ -207,7 +207,6 @@ async function poll(
         random,
         ...optional("cacheMaxAgeSec", attempt.result.cacheMaxAgeSec),
       });
-    await forgetConfiguredUrl(deps, source, remembered);
     await states.recordSuccess(source.id, { at, nextAt, ...urlToRemember(source, remembered) });
     await alerts.recovered(source);
     log.debug({ nextAt }, "feed not modified");
@@ -224,7 +223,6 @@ async function poll(
       ...optional("cacheMaxAgeSec", attempt.result.cacheMaxAgeSec),
       ...optional("ttlMinutes", attempt.feed.ttlMinutes),
     });
-  await forgetConfiguredUrl(deps, source, remembered);
   await states.recordSuccess(source.id, {
     at,
     nextAt,
@@ -251,19 +249,12 @@ async function poll(
 }
 
 /**
- * Forgets a remembered URL once the configured one answers again, so the
- * state holds a URL only while it differs from sources.json.
+ * The URL to remember, or, once the configured one answers again, to forget
+ * the remembered one, so the state holds a URL only while it differs from
+ * sources.json.
  */
-async function forgetConfiguredUrl(
-  deps: PollSourceDeps,
-  source: Source,
-  url: string,
-): Promise<void> {
-  if (url === source.url) await deps.redis.hdel(deps.keys.feed(source.id), "url");
-}
-
-function urlToRemember(source: Source, url: string): { url?: string } {
-  return url === source.url ? {} : { url };
+function urlToRemember(source: Source, url: string): { url: string } | { forgetUrl: true } {
+  return url === source.url ? { forgetUrl: true } : { url };
 }
 
 async function fetchAndParse(

@@ -104,4 +104,25 @@ describe("FeedStateStore", () => {
     expect(await store.get("a")).toMatchObject({ failures: 1, paused: false });
     expect(await store.get("b")).toEqual({ failures: 0, paused: true });
   });
+
+  it("forgets a remembered URL when told the configured one answers again", async () => {
+    const { redis, keys } = await useRedis();
+    const store = createFeedStateStore(redis, keys);
+    await store.recordSuccess("s", { at: 1, nextAt: 2, url: "https://example.org/moved/" });
+    await store.recordSuccess("s", { at: 3, nextAt: 4 });
+    expect((await store.get("s")).url).toBe("https://example.org/moved/");
+    await store.recordSuccess("s", { at: 5, nextAt: 6, forgetUrl: true });
+    expect(await store.get("s")).not.toHaveProperty("url");
+  });
+
+  it("marks an alert once and clears it once", async () => {
+    const { redis, keys } = await useRedis();
+    const store = createFeedStateStore(redis, keys);
+    expect(await store.clearAlerted("s")).toBe(false);
+    expect(await store.markAlerted("s", 1)).toBe(true);
+    expect(await store.markAlerted("s", 2)).toBe(false);
+    expect(await store.clearAlerted("s")).toBe(true);
+    expect(await store.clearAlerted("s")).toBe(false);
+    expect(await store.markAlerted("s", 3)).toBe(true);
+  });
 });
