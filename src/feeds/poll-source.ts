@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Article, ArticleInput } from "../articles/article.ts";
 import {
@@ -22,6 +22,7 @@ import {
 } from "./fetch-feed.ts";
 import { itemToArticle } from "./item-to-article.ts";
 import { type FeedItem, FeedParseError, type ParsedFeed, parseFeedText } from "./parse-feed.ts";
+import { withPollLock } from "./poll-lock.ts";
 import type { Source } from "./sources.ts";
 
 /**
@@ -117,21 +118,13 @@ export async function pollSource(
     return { kind: "skipped", reason: "not-due", ...optional("nextAt", state.nextAt) };
   }
 
-  const lockKey = deps.keys.feedLock(source.id);
-  const token = randomBytes(8).toString("hex");
   const timeoutMs = deps.fetchOptions?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const lockMs = timeoutMs * (2 + source.fallbackUrls.length) + 5 * 60_000;
-  if ((await deps.redis.set(lockKey, token, "PX", lockMs, "NX")) !== "OK") {
-    return { kind: "skipped", reason: "busy" };
-  }
-  try {
-    return await poll(source, state, states, deps, now);
-  } finally {
-    await deps.redis.eval(RELEASE_LOCK, 1, lockKey, token);
-  }
+  const outcome = await withPollLock(deps.redis, deps.keys.feedLock(source.id), lockMs, () =>
+    poll(source, state, states, deps, now),
+  );
+  return outcome ?? { kind: "skipped", reason: "busy" };
 }
-
-const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
 
 function isDue(source: Source, state: FeedState, now: number, force: boolean): boolean {
   if (state.nextAt === undefined) return true;
