@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Keys } from "../redis/keys.ts";
+import { withoutUndefined } from "./without-undefined.ts";
 
 /** What the poller remembers about one source between fetches. */
 export interface FeedState {
@@ -156,8 +157,4 @@ function int(value: string | undefined): number | undefined {
   if (value === undefined || value === "") return undefined;
   const n = Number(value);
   return Number.isFinite(n) ? n : undefined;
-}
-
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

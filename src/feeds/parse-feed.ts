@@ -1,5 +1,6 @@
 import { DetectError, MalformedError, parseFeed as parseAnyFeed } from "feedsmith";
 import { decodeHtmlEntities, htmlEntityCodePoint, htmlInlineText } from "./extract-text.ts";
+import { withoutUndefined } from "./without-undefined.ts";
 
 /** One entry of a feed, whatever the feed's format. */
 export interface FeedItem {
@@ -225,10 +226,6 @@ function finish(
     result.ttlMinutes = Math.round(ttlMinutes);
   }
   return result;
-}
-
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 function text(value: unknown): string | undefined {

@@ -24,6 +24,7 @@ import { itemToArticle } from "./item-to-article.ts";
 import { type FeedItem, FeedParseError, type ParsedFeed, parseFeedText } from "./parse-feed.ts";
 import { withPollLock } from "./poll-lock.ts";
 import type { Source } from "./sources.ts";
+import { withoutUndefined } from "./without-undefined.ts";
 
 /**
  * Items of one poll stored at once: their Redis round trips overlap with the
@@ -115,7 +116,7 @@ export async function pollSource(
   const state = await states.get(source.id);
   if (state.paused) return { kind: "skipped", reason: "paused" };
   if (!isDue(source, state, now(), options.force === true)) {
-    return { kind: "skipped", reason: "not-due", ...optional("nextAt", state.nextAt) };
+    return withoutUndefined({ kind: "skipped", reason: "not-due", nextAt: state.nextAt });
   }
 
   const timeoutMs = deps.fetchOptions?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -141,12 +142,14 @@ async function poll(
   deps: PollSourceDeps,
   now: () => number,
 ): Promise<PollOutcome> {
-  const alerts = createFeedAlerts({
-    states,
-    logger: deps.logger,
-    clock: now,
-    ...(deps.notifyEditors ? { notifyEditors: deps.notifyEditors } : {}),
-  });
+  const alerts = createFeedAlerts(
+    withoutUndefined({
+      states,
+      logger: deps.logger,
+      clock: now,
+      notifyEditors: deps.notifyEditors,
+    }),
+  );
   const delay = deps.nextDelayMs ?? nextPollDelayMs;
   const random = deps.random ?? Math.random;
   const log = deps.logger.child({ source: source.id });
@@ -178,12 +181,14 @@ async function poll(
       error: reason,
       nextAt: (count) =>
         at +
-        delay({
-          pollMinutes: source.pollMinutes,
-          failures: count,
-          random,
-          ...(attempt.retryAfterSec !== undefined ? { retryAfterSec: attempt.retryAfterSec } : {}),
-        }),
+        delay(
+          withoutUndefined({
+            pollMinutes: source.pollMinutes,
+            failures: count,
+            random,
+            retryAfterSec: attempt.retryAfterSec,
+          }),
+        ),
     });
     log.warn({ url: attempt.url, failures, nextAt, reason }, "feed fetch failed");
     await alerts.failed(source, failures, reason);
@@ -194,12 +199,14 @@ async function poll(
   if (attempt.kind === "not-modified") {
     const nextAt =
       at +
-      delay({
-        pollMinutes: source.pollMinutes,
-        failures: 0,
-        random,
-        ...optional("cacheMaxAgeSec", attempt.result.cacheMaxAgeSec),
-      });
+      delay(
+        withoutUndefined({
+          pollMinutes: source.pollMinutes,
+          failures: 0,
+          random,
+          cacheMaxAgeSec: attempt.result.cacheMaxAgeSec,
+        }),
+      );
     await states.recordSuccess(source.id, { at, nextAt, ...urlToRemember(source, remembered) });
     await alerts.recovered(source);
     log.debug({ nextAt }, "feed not modified");
@@ -209,21 +216,23 @@ async function poll(
   const { created, updated } = await ingest(source, attempt.feed.items, deps, at, log);
   const nextAt =
     at +
-    delay({
-      pollMinutes: source.pollMinutes,
-      failures: 0,
-      random,
-      ...optional("cacheMaxAgeSec", attempt.result.cacheMaxAgeSec),
-      ...optional("ttlMinutes", attempt.feed.ttlMinutes),
-    });
+    delay(
+      withoutUndefined({
+        pollMinutes: source.pollMinutes,
+        failures: 0,
+        random,
+        cacheMaxAgeSec: attempt.result.cacheMaxAgeSec,
+        ttlMinutes: attempt.feed.ttlMinutes,
+      }),
+    );
   await states.recordSuccess(source.id, {
     at,
     nextAt,
     ...urlToRemember(source, remembered),
-    validators: {
-      ...optional("etag", attempt.result.etag),
-      ...optional("lastModified", attempt.result.lastModified),
-    },
+    validators: withoutUndefined({
+      etag: attempt.result.etag,
+      lastModified: attempt.result.lastModified,
+    }),
     itemsSeen: attempt.feed.items.length,
   });
   await alerts.recovered(source);
@@ -255,10 +264,10 @@ async function fetchAndParse(
   validators: { etag?: string; lastModified?: string },
   fetchOptions: FetchOptions | undefined,
 ): Promise<Attempt> {
-  const conditional = {
-    ...optional("etag", validators.etag),
-    ...optional("lastModified", validators.lastModified),
-  };
+  const conditional = withoutUndefined({
+    etag: validators.etag,
+    lastModified: validators.lastModified,
+  });
   const result = await fetchFeed(url, conditional, fetchOptions);
   switch (result.kind) {
     case "ok":
@@ -282,13 +291,13 @@ async function fetchAndParse(
     case "retry-later": {
       const wait =
         result.retryAfterSec === undefined ? "" : `, Retry-After ${result.retryAfterSec} s`;
-      return {
+      return withoutUndefined({
         kind: "failed",
         url,
         reason: `asked to retry later (${result.status}${wait})`,
         wrongUrl: false,
-        ...optional("retryAfterSec", result.retryAfterSec),
-      };
+        retryAfterSec: result.retryAfterSec,
+      });
     }
     case "error":
       return { kind: "failed", url, reason: result.reason, wrongUrl: false };
@@ -444,8 +453,4 @@ function itemFingerprint(item: FeedItem): string {
 
 function sha1(text: string): string {
   return createHash("sha1").update(text, "utf8").digest("hex");
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
