@@ -27,7 +27,8 @@ export interface PollSourceDeps {
   onArticle?: OnArticle;
   notifyEditors?: NotifyEditors;
   fetchOptions?: FetchOptions;
-  now?: () => number;
+  /** the time, ms since epoch; default Date.now */
+  clock?: () => number;
   /** numbers in [0, 1) for the poll delay's jitter; default Math.random */
   random?: () => number;
   /** how long to wait before the next fetch; default nextPollDelayMs */
@@ -75,18 +76,18 @@ export async function pollSource(
   deps: PollSourceDeps,
   options: PollOptions = {},
 ): Promise<PollOutcome> {
-  const now = deps.now ?? Date.now;
+  const clock = deps.clock ?? Date.now;
   const states = createFeedStateStore(deps.redis, deps.keys);
   const state = await states.get(source.id);
   if (state.paused) return { kind: "skipped", reason: "paused" };
-  if (!isDue(source, state, now(), options.force === true)) {
+  if (!isDue(source, state, clock(), options.force === true)) {
     return withoutUndefined({ kind: "skipped", reason: "not-due", nextAt: state.nextAt });
   }
 
   const timeoutMs = deps.fetchOptions?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const lockMs = timeoutMs * (2 + source.fallbackUrls.length) + 5 * 60_000;
   const outcome = await withPollLock(deps.redis, deps.keys.feedLock(source.id), lockMs, () =>
-    poll(source, state, states, deps, now),
+    poll(source, state, states, deps, clock),
   );
   return outcome ?? { kind: "skipped", reason: "busy" };
 }
@@ -104,19 +105,19 @@ async function poll(
   state: FeedState,
   states: FeedStateStore,
   deps: PollSourceDeps,
-  now: () => number,
+  clock: () => number,
 ): Promise<PollOutcome> {
   const log = deps.logger.child({ source: source.id });
   const alerts = createFeedAlerts(
     withoutUndefined({
       states,
       logger: deps.logger,
-      clock: now,
+      clock,
       notifyEditors: deps.notifyEditors,
     }),
   );
   const attempt = await fetchFromSource(source, state, deps.fetchOptions, log);
-  const run: PollRun = { source, deps, states, alerts, log, at: now() };
+  const run: PollRun = { source, deps, states, alerts, log, at: clock() };
   switch (attempt.kind) {
     case "failed":
       return failed(run, attempt);
