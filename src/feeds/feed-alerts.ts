@@ -1,6 +1,5 @@
-import type { Redis } from "ioredis";
 import type { Logger } from "../logger.ts";
-import type { Keys } from "../redis/keys.ts";
+import type { FeedStateStore } from "./feed-state.ts";
 import type { Source } from "./sources.ts";
 
 /** Consecutive failed fetches after which editors hear about a source. */
@@ -21,25 +20,26 @@ export interface FeedAlerts {
 }
 
 export interface FeedAlertsOptions {
-  redis: Redis;
-  keys: Keys;
+  /** where the "editors were told" mark lives */
+  states: FeedStateStore;
   notifyEditors?: NotifyEditors;
   logger: Logger;
   /** default FAILURES_BEFORE_ALERT */
   threshold?: number;
+  /** default Date.now */
+  clock?: () => number;
 }
-
-const ALERTED_FIELD = "alerted";
 
 /**
  * Reports a failing source to editors once and its recovery once. The
- * "alerted" flag lives in the source's feed-state hash and is set with
- * HSETNX and cleared with HDEL, so when several instances poll, exactly one
- * of them sends each message.
+ * mark that editors were told lives in the source's feed state, set and
+ * cleared there atomically, so when several instances poll, exactly one of
+ * them sends each message.
  */
 export function createFeedAlerts(options: FeedAlertsOptions): FeedAlerts {
-  const { redis, keys, logger } = options;
+  const { states, logger } = options;
   const threshold = options.threshold ?? FAILURES_BEFORE_ALERT;
+  const clock = options.clock ?? Date.now;
 
   async function send(source: Source, text: string): Promise<void> {
     if (!options.notifyEditors) return;
@@ -53,15 +53,13 @@ export function createFeedAlerts(options: FeedAlertsOptions): FeedAlerts {
   return {
     async failed(source, failures, reason) {
       if (failures < threshold) return;
-      const first = await redis.hsetnx(keys.feed(source.id), ALERTED_FIELD, String(Date.now()));
-      if (first !== 1) return;
+      if (!(await states.markAlerted(source.id, clock()))) return;
       logger.warn({ source: source.id, failures, reason }, "feed failing; editors told");
       await send(source, failingText(source, failures, reason));
     },
 
     async recovered(source) {
-      const cleared = await redis.hdel(keys.feed(source.id), ALERTED_FIELD);
-      if (cleared !== 1) return;
+      if (!(await states.clearAlerted(source.id))) return;
       logger.info({ source: source.id }, "feed recovered; editors told");
       await send(source, `Feed recovered: ${label(source)} answers again.`);
     },

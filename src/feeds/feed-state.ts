@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Keys } from "../redis/keys.ts";
+import { withoutUndefined } from "./without-undefined.ts";
 
 /** What the poller remembers about one source between fetches. */
 export interface FeedState {
@@ -30,6 +31,8 @@ export interface SuccessRecord {
   validators?: { etag?: string; lastModified?: string };
   /** remember this URL for the next fetches */
   url?: string;
+  /** the configured URL answered: forget a remembered one (ignored when `url` is given) */
+  forgetUrl?: boolean;
   itemsSeen?: number;
 }
 
@@ -49,133 +52,109 @@ export interface FeedStateStore {
     record: FailureRecord,
   ): Promise<{ failures: number; nextAt: number }>;
   setPaused(sourceId: string, paused: boolean): Promise<void>;
+  /**
+   * Notes that editors were told the source is failing; true only for the
+   * first call since the last clearAlerted, so of several instances exactly
+   * one tells them.
+   */
+  markAlerted(sourceId: string, now: number): Promise<boolean>;
+  /** Forgets the alert; true only if there was one to forget (editors hear of the recovery once). */
+  clearAlerted(sourceId: string): Promise<boolean>;
 }
 
 const ERROR_MAX_CHARS = 500;
+const ALERTED_FIELD = "alerted";
 
 /**
- * The per-source fetch state, one Redis hash per source (keys.feed(id)).
- * Conditional-GET validators, the remembered URL, failure count and next due
- * time survive restarts, so a restarted bot neither refetches everything nor
- * forgets a backoff.
+ * The per-source fetch state, one Redis hash per source (keys.feed(id)), and
+ * the only code that writes it. Conditional-GET validators, the remembered
+ * URL, failure count and next due time survive restarts, so a restarted bot
+ * neither refetches everything nor forgets a backoff.
  */
 export function createFeedStateStore(redis: Redis, keys: Keys): FeedStateStore {
-  return {
-    async get(sourceId) {
-      const h = await redis.hgetall(keys.feed(sourceId));
-      return withoutUndefined({
-        etag: h.etag,
-        lastModified: h.lastModified,
-        url: h.url,
-        lastFetchAt: int(h.lastFetchAt),
-        lastSuccessAt: int(h.lastSuccessAt),
-        failures: int(h.failures) ?? 0,
-        nextAt: int(h.nextAt),
-        lastError: h.lastError,
-        paused: h.paused === "1",
-        itemsSeen: int(h.itemsSeen),
-      });
-    },
+  return new RedisFeedStateStore(redis, keys);
+}
 
-    async recordSuccess(sourceId, record) {
-      const key = keys.feed(sourceId);
-      const set: Record<string, string | number> = {
-        lastFetchAt: record.at,
-        lastSuccessAt: record.at,
-        nextAt: record.nextAt,
-        failures: 0,
-      };
-      const del = ["lastError"];
-      if (record.validators) {
-        for (const field of ["etag", "lastModified"] as const) {
-          const value = record.validators[field];
-          if (value) set[field] = value;
-          else del.push(field);
-        }
+class RedisFeedStateStore implements FeedStateStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
+
+  async get(sourceId: string): Promise<FeedState> {
+    const h = await this.redis.hgetall(this.keys.feed(sourceId));
+    return withoutUndefined({
+      etag: h.etag,
+      lastModified: h.lastModified,
+      url: h.url,
+      lastFetchAt: int(h.lastFetchAt),
+      lastSuccessAt: int(h.lastSuccessAt),
+      failures: int(h.failures) ?? 0,
+      nextAt: int(h.nextAt),
+      lastError: h.lastError,
+      paused: h.paused === "1",
+      itemsSeen: int(h.itemsSeen),
+    });
+  }
+
+  async recordSuccess(sourceId: string, record: SuccessRecord): Promise<void> {
+    const key = this.keys.feed(sourceId);
+    const set: Record<string, string | number> = {
+      lastFetchAt: record.at,
+      lastSuccessAt: record.at,
+      nextAt: record.nextAt,
+      failures: 0,
+    };
+    const del = ["lastError"];
+    if (record.validators) {
+      for (const field of ["etag", "lastModified"] as const) {
+        const value = record.validators[field];
+        if (value) set[field] = value;
+        else del.push(field);
       }
-      if (record.url) set.url = record.url;
-      if (record.itemsSeen !== undefined) set.itemsSeen = record.itemsSeen;
-      await redis
-        .multi()
-        .hset(key, set)
-        .hdel(key, ...del)
-        .exec();
-    },
+    }
+    if (record.url) set.url = record.url;
+    else if (record.forgetUrl) del.push("url");
+    if (record.itemsSeen !== undefined) set.itemsSeen = record.itemsSeen;
+    await this.redis
+      .multi()
+      .hset(key, set)
+      .hdel(key, ...del)
+      .exec();
+  }
 
-    async recordFailure(sourceId, record) {
-      const key = keys.feed(sourceId);
-      const failures = await redis.hincrby(key, "failures", 1);
-      const nextAt = typeof record.nextAt === "function" ? record.nextAt(failures) : record.nextAt;
-      await redis.hset(key, {
-        lastFetchAt: record.at,
-        nextAt,
-        lastError: record.error.slice(0, ERROR_MAX_CHARS),
-      });
-      return { failures, nextAt };
-    },
+  async recordFailure(
+    sourceId: string,
+    record: FailureRecord,
+  ): Promise<{ failures: number; nextAt: number }> {
+    const key = this.keys.feed(sourceId);
+    const failures = await this.redis.hincrby(key, "failures", 1);
+    const nextAt = typeof record.nextAt === "function" ? record.nextAt(failures) : record.nextAt;
+    await this.redis.hset(key, {
+      lastFetchAt: record.at,
+      nextAt,
+      lastError: record.error.slice(0, ERROR_MAX_CHARS),
+    });
+    return { failures, nextAt };
+  }
 
-    async setPaused(sourceId, paused) {
-      const key = keys.feed(sourceId);
-      if (paused) await redis.hset(key, "paused", "1");
-      else await redis.hdel(key, "paused");
-    },
-  };
-}
+  async setPaused(sourceId: string, paused: boolean): Promise<void> {
+    const key = this.keys.feed(sourceId);
+    if (paused) await this.redis.hset(key, "paused", "1");
+    else await this.redis.hdel(key, "paused");
+  }
 
-export const POLL_FLOOR_MS = 5 * 60_000;
-export const MAX_BACKOFF_MS = 6 * 60 * 60_000;
-/** A Retry-After beyond this is treated as a server mistake rather than obeyed for days. */
-export const MAX_RETRY_AFTER_MS = 24 * 60 * 60_000;
-export const JITTER = 0.1;
+  async markAlerted(sourceId: string, now: number): Promise<boolean> {
+    return (await this.redis.hsetnx(this.keys.feed(sourceId), ALERTED_FIELD, String(now))) === 1;
+  }
 
-export interface PollDelayInput {
-  pollMinutes: number;
-  /** consecutive failures counting the one just recorded; 0 after a success */
-  failures: number;
-  /** Cache-Control max-age of the last response */
-  cacheMaxAgeSec?: number;
-  /** the feed's own ttl / sy:updatePeriod */
-  ttlMinutes?: number;
-  /** from a 429/503 */
-  retryAfterSec?: number;
-  /** a source of numbers in [0, 1), e.g. Math.random; fixed in tests */
-  random: () => number;
-}
-
-/**
- * How long to wait before fetching a source again. After a success: the
- * longest of 5 minutes, the source's pollMinutes and what the publisher asks
- * for (max-age or ttl, counted up to 6 h), ±10% jitter so sources drift
- * apart. After failures: that interval doubled per further failure, at most
- * 6 h. A Retry-After is always honoured (up to 24 h), even above 6 h. Never
- * below 5 minutes. Deterministic given `random`.
- */
-export function nextPollDelayMs(input: PollDelayInput): number {
-  const hinted = Math.min(
-    MAX_BACKOFF_MS,
-    Math.max(finite(input.cacheMaxAgeSec) * 1000, finite(input.ttlMinutes) * 60_000),
-  );
-  const interval = Math.max(POLL_FLOOR_MS, finite(input.pollMinutes) * 60_000, hinted);
-  const failures = Math.floor(finite(input.failures));
-  const base =
-    failures <= 0 ? interval : Math.min(MAX_BACKOFF_MS, interval * 2 ** Math.min(failures - 1, 32));
-  const r = Math.min(1, Math.max(0, finite(input.random())));
-  let delay = Math.max(POLL_FLOOR_MS, Math.round(base * (1 + (r * 2 - 1) * JITTER)));
-  if (failures > 0) delay = Math.min(MAX_BACKOFF_MS, delay);
-  const retryAfter = Math.min(MAX_RETRY_AFTER_MS, Math.ceil(finite(input.retryAfterSec) * 1000));
-  return Math.max(delay, retryAfter);
-}
-
-function finite(value: number | undefined): number {
-  return value !== undefined && Number.isFinite(value) && value > 0 ? value : 0;
+  async clearAlerted(sourceId: string): Promise<boolean> {
+    return (await this.redis.hdel(this.keys.feed(sourceId), ALERTED_FIELD)) === 1;
+  }
 }
 
 function int(value: string | undefined): number | undefined {
   if (value === undefined || value === "") return undefined;
   const n = Number(value);
   return Number.isFinite(n) ? n : undefined;
-}
-
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

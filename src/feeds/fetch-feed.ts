@@ -1,4 +1,5 @@
 import { decodeBodyDetailed, detectHtmlInsteadOfFeed } from "./decode.ts";
+import { withoutUndefined } from "./without-undefined.ts";
 
 /** Validators from the previous successful fetch, sent back as-is. */
 export interface ConditionalState {
@@ -152,7 +153,7 @@ async function classify(
   const cacheMaxAgeSec = parseCacheMaxAge(h.get("cache-control"));
   if (status === 304) {
     await discard(response);
-    return withDefined({
+    return withoutUndefined({
       kind: "not-modified",
       cacheMaxAgeSec,
       permanentRedirect: context.permanentRedirect,
@@ -160,7 +161,7 @@ async function classify(
   }
   if (status === 429 || status === 503) {
     await discard(response);
-    return withDefined({
+    return withoutUndefined({
       kind: "retry-later",
       status,
       retryAfterSec: parseRetryAfter(h.get("retry-after"), Date.now()),
@@ -188,7 +189,7 @@ async function classify(
   const contentType = h.get("content-type") ?? "";
   const decoded = decodeBodyDetailed(bytes, contentType);
   if (detectHtmlInsteadOfFeed(decoded.text, contentType)) return { kind: "html" };
-  return withDefined({
+  return withoutUndefined({
     kind: "ok",
     text: decoded.text,
     contentType,
@@ -277,8 +278,4 @@ function describeNetworkError(err: unknown): string {
   if (cause?.code) return cause.message ? `${cause.code} (${cause.message})` : cause.code;
   if (cause?.message) return cause.message;
   return err instanceof Error ? err.message : String(err);
-}
-
-function withDefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -1,45 +1,20 @@
-import { createHash, randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
-import type { Article, ArticleInput } from "../articles/article.ts";
-import {
-  type ArticlePatch,
-  type ArticleStore,
-  InvalidArticleError,
-} from "../articles/article-store.ts";
-import { canonicalUrl, InvalidUrlError } from "../articles/canonical-url.ts";
+import type { ArticleStore } from "../articles/article-store.ts";
 import type { Clusters } from "../articles/clusters.ts";
 import type { Tagger } from "../articles/tagger.ts";
 import type { Logger } from "../logger.ts";
 import type { Keys } from "../redis/keys.ts";
-import { createFeedAlerts, type NotifyEditors } from "./feed-alerts.ts";
-import {
-  createFeedStateStore,
-  type FeedState,
-  type FeedStateStore,
-  JITTER,
-  nextPollDelayMs,
-  type PollDelayInput,
-} from "./feed-state.ts";
-import {
-  DEFAULT_TIMEOUT_MS,
-  type FetchOptions,
-  type FetchResult,
-  fetchFeed,
-} from "./fetch-feed.ts";
-import { itemToArticle } from "./item-to-article.ts";
-import { type FeedItem, FeedParseError, type ParsedFeed, parseFeedText } from "./parse-feed.ts";
+import { JITTER, nextPollDelayMs, type PollDelayInput } from "./backoff.ts";
+import { createFeedAlerts, type FeedAlerts, type NotifyEditors } from "./feed-alerts.ts";
+import { createFeedStateStore, type FeedState, type FeedStateStore } from "./feed-state.ts";
+import { type Attempt, fetchFromSource } from "./fetch-attempt.ts";
+import { DEFAULT_TIMEOUT_MS, type FetchOptions } from "./fetch-feed.ts";
+import { ingestItems, type OnArticle } from "./ingest-items.ts";
+import { withPollLock } from "./poll-lock.ts";
 import type { Source } from "./sources.ts";
+import { withoutUndefined } from "./without-undefined.ts";
 
-/**
- * Items of one poll stored at once: their Redis round trips overlap with the
- * summarising of the next ones.
- */
-export const INGEST_CONCURRENCY = 16;
-/** How long a source remembers an item it carried (refreshed while the item stays in the feed). */
-export const ITEM_MEMORY_TTL_SEC = 30 * 24 * 3600;
-
-/** Called for each article a poll created, or changed because the feed changed the item. */
-export type OnArticle = (article: Article, created: boolean) => void | Promise<void>;
+export { INGEST_CONCURRENCY } from "./ingest-items.ts";
 
 export interface PollSourceDeps {
   redis: Redis;
@@ -52,7 +27,8 @@ export interface PollSourceDeps {
   onArticle?: OnArticle;
   notifyEditors?: NotifyEditors;
   fetchOptions?: FetchOptions;
-  now?: () => number;
+  /** the time, ms since epoch; default Date.now */
+  clock?: () => number;
   /** numbers in [0, 1) for the poll delay's jitter; default Math.random */
   random?: () => number;
   /** how long to wait before the next fetch; default nextPollDelayMs */
@@ -80,18 +56,6 @@ export type PollOutcome =
     }
   | { kind: "failed"; url: string; error: string; failures: number; nextAt: number };
 
-type Attempt =
-  | { kind: "feed"; url: string; result: Extract<FetchResult, { kind: "ok" }>; feed: ParsedFeed }
-  | { kind: "not-modified"; url: string; result: Extract<FetchResult, { kind: "not-modified" }> }
-  | {
-      kind: "failed";
-      url: string;
-      reason: string;
-      retryAfterSec?: number;
-      /** the URL no longer serves a feed: another of the source's URLs may */
-      wrongUrl: boolean;
-    };
-
 /**
  * One poll of one source: fetch (conditional GET) → parse → items →
  * articles → fetch state. Honours the state kept in Redis: a paused source
@@ -103,41 +67,30 @@ type Attempt =
  * permanent redirect. Failures back off (nextPollDelayMs) and are reported
  * to editors once after three in a row, recovery once.
  *
- * Items are deduplicated by canonical URL and, per source, by guid (or URL
- * when there is none) with a content fingerprint: an item seen before with
- * the same content costs nothing, one whose content changed refreshes its
- * article's title, summary and topics, one whose guid was seen under another
- * URL is the same article. An article stored first by another source or by
- * an editor is left as it is. Only one instance polls a source at a time.
+ * Items become articles as ingestItems says (deduplicated by canonical URL
+ * and per source by guid and content fingerprint). Only one instance polls a
+ * source at a time.
  */
 export async function pollSource(
   source: Source,
   deps: PollSourceDeps,
   options: PollOptions = {},
 ): Promise<PollOutcome> {
-  const now = deps.now ?? Date.now;
+  const clock = deps.clock ?? Date.now;
   const states = createFeedStateStore(deps.redis, deps.keys);
   const state = await states.get(source.id);
   if (state.paused) return { kind: "skipped", reason: "paused" };
-  if (!isDue(source, state, now(), options.force === true)) {
-    return { kind: "skipped", reason: "not-due", ...optional("nextAt", state.nextAt) };
+  if (!isDue(source, state, clock(), options.force === true)) {
+    return withoutUndefined({ kind: "skipped", reason: "not-due", nextAt: state.nextAt });
   }
 
-  const lockKey = deps.keys.feedLock(source.id);
-  const token = randomBytes(8).toString("hex");
   const timeoutMs = deps.fetchOptions?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const lockMs = timeoutMs * (2 + source.fallbackUrls.length) + 5 * 60_000;
-  if ((await deps.redis.set(lockKey, token, "PX", lockMs, "NX")) !== "OK") {
-    return { kind: "skipped", reason: "busy" };
-  }
-  try {
-    return await poll(source, state, states, deps, now);
-  } finally {
-    await deps.redis.eval(RELEASE_LOCK, 1, lockKey, token);
-  }
+  const outcome = await withPollLock(deps.redis, deps.keys.feedLock(source.id), lockMs, () =>
+    poll(source, state, states, deps, clock),
+  );
+  return outcome ?? { kind: "skipped", reason: "busy" };
 }
-
-const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
 
 function isDue(source: Source, state: FeedState, now: number, force: boolean): boolean {
   if (state.nextAt === undefined) return true;
@@ -152,322 +105,112 @@ async function poll(
   state: FeedState,
   states: FeedStateStore,
   deps: PollSourceDeps,
-  now: () => number,
+  clock: () => number,
 ): Promise<PollOutcome> {
-  const alerts = createFeedAlerts({
-    redis: deps.redis,
-    keys: deps.keys,
-    logger: deps.logger,
-    ...(deps.notifyEditors ? { notifyEditors: deps.notifyEditors } : {}),
-  });
-  const delay = deps.nextDelayMs ?? nextPollDelayMs;
-  const random = deps.random ?? Math.random;
   const log = deps.logger.child({ source: source.id });
-
-  const current = state.url ?? source.url;
-  let attempt = await fetchAndParse(current, state, deps.fetchOptions);
-  if (attempt.kind === "failed" && attempt.wrongUrl) {
-    const tried = [`${current}: ${attempt.reason}`];
-    for (const url of new Set([source.url, ...source.fallbackUrls])) {
-      if (url === current) continue;
-      const next = await fetchAndParse(url, {}, deps.fetchOptions);
-      if (next.kind !== "failed") {
-        log.warn({ from: current, to: url }, "feed URL failed; a fallback URL works");
-        attempt = next;
-        break;
-      }
-      tried.push(`${url}: ${next.reason}`);
-    }
-    if (attempt.kind === "failed" && tried.length > 1) {
-      attempt = { ...attempt, reason: `no URL of this source works (${tried.join("; ")})` };
-    }
+  const alerts = createFeedAlerts(
+    withoutUndefined({
+      states,
+      logger: deps.logger,
+      clock,
+      notifyEditors: deps.notifyEditors,
+    }),
+  );
+  const attempt = await fetchFromSource(source, state, deps.fetchOptions, log);
+  const run: PollRun = { source, deps, states, alerts, log, at: clock() };
+  switch (attempt.kind) {
+    case "failed":
+      return failed(run, attempt);
+    case "not-modified":
+      return notModified(run, attempt);
+    case "feed":
+      return fetched(run, attempt);
   }
+}
 
-  const at = now();
-  if (attempt.kind === "failed") {
-    const { reason } = attempt;
-    const { failures, nextAt } = await states.recordFailure(source.id, {
-      at,
-      error: reason,
-      nextAt: (count) =>
-        at +
-        delay({
-          pollMinutes: source.pollMinutes,
-          failures: count,
-          random,
-          ...(attempt.retryAfterSec !== undefined ? { retryAfterSec: attempt.retryAfterSec } : {}),
-        }),
-    });
-    log.warn({ url: attempt.url, failures, nextAt, reason }, "feed fetch failed");
-    await alerts.failed(source, failures, reason);
-    return { kind: "failed", url: attempt.url, error: reason, failures, nextAt };
-  }
+/** What the steps after the fetch of one poll share. */
+interface PollRun {
+  source: Source;
+  deps: PollSourceDeps;
+  states: FeedStateStore;
+  alerts: FeedAlerts;
+  log: Logger;
+  /** when the fetch ended */
+  at: number;
+}
 
-  const remembered = attempt.result.permanentRedirect ?? attempt.url;
-  if (attempt.kind === "not-modified") {
-    const nextAt =
-      at +
-      delay({
-        pollMinutes: source.pollMinutes,
-        failures: 0,
-        random,
-        ...optional("cacheMaxAgeSec", attempt.result.cacheMaxAgeSec),
-      });
-    await forgetConfiguredUrl(deps, source, remembered);
-    await states.recordSuccess(source.id, { at, nextAt, ...urlToRemember(source, remembered) });
-    await alerts.recovered(source);
-    log.debug({ nextAt }, "feed not modified");
-    return { kind: "not-modified", url: attempt.url, nextAt };
-  }
+/** Counts the failure, backs off and tells editors once the failures pile up. */
+async function failed(
+  run: PollRun,
+  attempt: Extract<Attempt, { kind: "failed" }>,
+): Promise<PollOutcome> {
+  const { source, log, at } = run;
+  const { reason, retryAfterSec } = attempt;
+  const { failures, nextAt } = await run.states.recordFailure(source.id, {
+    at,
+    error: reason,
+    nextAt: (count) => nextDueAt(run, { failures: count, retryAfterSec }),
+  });
+  log.warn({ url: attempt.url, failures, nextAt, reason }, "feed fetch failed");
+  await run.alerts.failed(source, failures, reason);
+  return { kind: "failed", url: attempt.url, error: reason, failures, nextAt };
+}
 
-  const { created, updated } = await ingest(source, attempt.feed.items, deps, at, log);
-  const nextAt =
-    at +
-    delay({
-      pollMinutes: source.pollMinutes,
-      failures: 0,
-      random,
-      ...optional("cacheMaxAgeSec", attempt.result.cacheMaxAgeSec),
-      ...optional("ttlMinutes", attempt.feed.ttlMinutes),
-    });
-  await forgetConfiguredUrl(deps, source, remembered);
-  await states.recordSuccess(source.id, {
+/** A 304: the stored validators stay; only the next due time and the URL are recorded. */
+async function notModified(
+  run: PollRun,
+  attempt: Extract<Attempt, { kind: "not-modified" }>,
+): Promise<PollOutcome> {
+  const { source, at } = run;
+  const { cacheMaxAgeSec, permanentRedirect } = attempt.result;
+  const nextAt = nextDueAt(run, { failures: 0, cacheMaxAgeSec });
+  const url = urlToRemember(source, permanentRedirect ?? attempt.url);
+  await run.states.recordSuccess(source.id, { at, nextAt, ...url });
+  await run.alerts.recovered(source);
+  run.log.debug({ nextAt }, "feed not modified");
+  return { kind: "not-modified", url: attempt.url, nextAt };
+}
+
+/** A feed: its items become articles, then the success and the new validators are recorded. */
+async function fetched(
+  run: PollRun,
+  attempt: Extract<Attempt, { kind: "feed" }>,
+): Promise<PollOutcome> {
+  const { source, deps, log, at } = run;
+  const { result, feed } = attempt;
+  const { created, updated } = await ingestItems(source, feed.items, deps, at, log);
+  const nextAt = nextDueAt(run, {
+    failures: 0,
+    cacheMaxAgeSec: result.cacheMaxAgeSec,
+    ttlMinutes: feed.ttlMinutes,
+  });
+  await run.states.recordSuccess(source.id, {
     at,
     nextAt,
-    ...urlToRemember(source, remembered),
-    validators: {
-      ...optional("etag", attempt.result.etag),
-      ...optional("lastModified", attempt.result.lastModified),
-    },
-    itemsSeen: attempt.feed.items.length,
+    ...urlToRemember(source, result.permanentRedirect ?? attempt.url),
+    validators: withoutUndefined({ etag: result.etag, lastModified: result.lastModified }),
+    itemsSeen: feed.items.length,
   });
-  await alerts.recovered(source);
-  log.info(
-    { url: attempt.url, items: attempt.feed.items.length, created, updated, nextAt },
-    "feed polled",
+  await run.alerts.recovered(source);
+  const items = feed.items.length;
+  log.info({ url: attempt.url, items, created, updated, nextAt }, "feed polled");
+  return { kind: "fetched", url: attempt.url, items, created, updated, nextAt };
+}
+
+/** When the source is next due, from the end of this fetch (deps.nextDelayMs, else nextPollDelayMs). */
+function nextDueAt(run: PollRun, hints: Omit<PollDelayInput, "pollMinutes" | "random">): number {
+  const delay = run.deps.nextDelayMs ?? nextPollDelayMs;
+  const random = run.deps.random ?? Math.random;
+  return (
+    run.at + delay(withoutUndefined({ pollMinutes: run.source.pollMinutes, random, ...hints }))
   );
-  return {
-    kind: "fetched",
-    url: attempt.url,
-    items: attempt.feed.items.length,
-    created,
-    updated,
-    nextAt,
-  };
 }
 
 /**
- * Forgets a remembered URL once the configured one answers again, so the
- * state holds a URL only while it differs from sources.json.
+ * The URL to remember, or, once the configured one answers again, to forget
+ * the remembered one, so the state holds a URL only while it differs from
+ * sources.json.
  */
-async function forgetConfiguredUrl(
-  deps: PollSourceDeps,
-  source: Source,
-  url: string,
-): Promise<void> {
-  if (url === source.url) await deps.redis.hdel(deps.keys.feed(source.id), "url");
-}
-
-function urlToRemember(source: Source, url: string): { url?: string } {
-  return url === source.url ? {} : { url };
-}
-
-async function fetchAndParse(
-  url: string,
-  validators: { etag?: string; lastModified?: string },
-  fetchOptions: FetchOptions | undefined,
-): Promise<Attempt> {
-  const conditional = {
-    ...optional("etag", validators.etag),
-    ...optional("lastModified", validators.lastModified),
-  };
-  const result = await fetchFeed(url, conditional, fetchOptions);
-  switch (result.kind) {
-    case "ok":
-      try {
-        return { kind: "feed", url, result, feed: parseFeedText(result.text, { baseUrl: url }) };
-      } catch (err) {
-        if (!(err instanceof FeedParseError)) throw err;
-        return { kind: "failed", url, reason: `not a feed: ${err.reason}`, wrongUrl: true };
-      }
-    case "not-modified":
-      return { kind: "not-modified", url, result };
-    case "html":
-      return {
-        kind: "failed",
-        url,
-        reason: "serves an HTML page instead of a feed",
-        wrongUrl: true,
-      };
-    case "gone":
-      return { kind: "failed", url, reason: `answers ${result.status} (gone)`, wrongUrl: true };
-    case "retry-later": {
-      const wait =
-        result.retryAfterSec === undefined ? "" : `, Retry-After ${result.retryAfterSec} s`;
-      return {
-        kind: "failed",
-        url,
-        reason: `asked to retry later (${result.status}${wait})`,
-        wrongUrl: false,
-        ...optional("retryAfterSec", result.retryAfterSec),
-      };
-    }
-    case "error":
-      return { kind: "failed", url, reason: result.reason, wrongUrl: false };
-  }
-}
-
-/** What a source remembers of one item: the article it became and a fingerprint of its content. */
-interface ItemMemory {
-  articleId: string;
-  fingerprint: string;
-}
-
-async function ingest(
-  source: Source,
-  items: FeedItem[],
-  deps: PollSourceDeps,
-  fetchedAt: number,
-  log: Logger,
-): Promise<{ created: number; updated: number }> {
-  const { redis, keys, articles } = deps;
-  const byKey = new Map<string, FeedItem>();
-  for (const item of items) {
-    const key = itemKey(item);
-    if (!byKey.has(key)) byKey.set(key, item);
-  }
-  const ordered = [...byKey].reverse();
-  const memoryKeys = ordered.map(([key]) => keys.feedItem(source.id, key));
-  const remembered = await readMemories(redis, memoryKeys);
-
-  const created: (Article | undefined)[] = [];
-  const updated: (Article | undefined)[] = [];
-  const memorize = redis.pipeline();
-  await eachLimit(ordered, INGEST_CONCURRENCY, async ([, item], i) => {
-    const memory = remembered[i];
-    const fingerprint = itemFingerprint(item);
-    if (memory?.fingerprint === fingerprint) return;
-    const memoryKey = memoryKeys[i] as string;
-    try {
-      const input = itemToArticle(item, { source, tagger: deps.tagger, fetchedAt });
-      if (!input) return;
-      const known =
-        (memory ? await articles.get(memory.articleId) : undefined) ??
-        (await articles.getByUrl(input.url));
-      if (known) {
-        if (memory) updated[i] = await refresh(articles, known, input);
-        memorize.set(memoryKey, `${known.id} ${fingerprint}`, "EX", ITEM_MEMORY_TTL_SEC);
-        return;
-      }
-      const put = await articles.put(input);
-      if (put.created) created[i] = put.article;
-      else if (put.changed) updated[i] = put.article;
-      memorize.set(memoryKey, `${put.article.id} ${fingerprint}`, "EX", ITEM_MEMORY_TTL_SEC);
-    } catch (err) {
-      if (!(err instanceof InvalidArticleError || err instanceof InvalidUrlError)) throw err;
-      log.warn({ url: item.url, guid: item.guid, reason: err.message }, "feed item skipped");
-    }
-  });
-  if (memorize.length > 0) await memorize.exec();
-
-  const fresh = created.filter((article) => article !== undefined);
-  const changed = updated.filter((article) => article !== undefined);
-  let grouped = fresh;
-  if (deps.clusters && fresh.length > 0) {
-    const times = fresh.map((a) => a.publishedAt);
-    const session = await deps.clusters.open(Math.min(...times), Math.max(...times));
-    grouped = [];
-    for (const article of fresh) grouped.push(await session.assign(article));
-  }
-  for (const article of grouped) await announce(deps, log, article, true);
-  for (const article of changed) await announce(deps, log, article, false);
-  return { created: fresh.length, updated: changed.length };
-}
-
-/** Runs `task` over `list` with at most `limit` running at once; rejects with the first error. */
-async function eachLimit<T>(
-  list: readonly T[],
-  limit: number,
-  task: (item: T, index: number) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const run = async () => {
-    while (next < list.length) {
-      const index = next++;
-      await task(list[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, list.length) }, run));
-}
-
-/** Reads the item memories and pushes back their expiry, in one round trip. */
-async function readMemories(
-  redis: Redis,
-  memoryKeys: string[],
-): Promise<(ItemMemory | undefined)[]> {
-  if (memoryKeys.length === 0) return [];
-  const pipeline = redis.pipeline();
-  for (const key of memoryKeys) pipeline.getex(key, "EX", ITEM_MEMORY_TTL_SEC);
-  const replies = (await pipeline.exec()) ?? [];
-  return replies.map(([err, value]) => {
-    if (err) throw err;
-    if (typeof value !== "string") return undefined;
-    const [articleId, fingerprint] = value.split(" ");
-    return articleId && fingerprint ? { articleId, fingerprint } : undefined;
-  });
-}
-
-/** Brings a known article in line with its item's new content; the changed article or undefined. */
-async function refresh(
-  articles: ArticleStore,
-  known: Article,
-  input: ArticleInput,
-): Promise<Article | undefined> {
-  const patch: ArticlePatch = {};
-  if (input.title !== known.title) patch.title = input.title;
-  if (input.summary !== known.summary) patch.summary = input.summary;
-  const topics = input.topics ?? [];
-  if (topics.join(",") !== known.topics.join(",")) patch.topics = topics;
-  if (Object.keys(patch).length === 0) return undefined;
-  return articles.update(known.id, patch);
-}
-
-async function announce(
-  deps: PollSourceDeps,
-  log: Logger,
-  article: Article,
-  created: boolean,
-): Promise<void> {
-  if (!deps.onArticle) return;
-  try {
-    await deps.onArticle(article, created);
-  } catch (err) {
-    log.error({ err, article: article.id }, "handling a new feed article failed");
-  }
-}
-
-/** Names an item within its source: its guid, else its canonical link. */
-function itemKey(item: FeedItem): string {
-  let name = item.guid ? `guid ${item.guid}` : `url ${item.url ?? ""}`;
-  if (!item.guid && item.url) {
-    try {
-      name = `url ${canonicalUrl(item.url)}`;
-    } catch {
-      // an unusable link is skipped later; its raw spelling names it meanwhile
-    }
-  }
-  return sha1(name).slice(0, 24);
-}
-
-function itemFingerprint(item: FeedItem): string {
-  const fields = [item.url, item.title, item.html, item.description, item.author, item.publishedAt];
-  return sha1(JSON.stringify(fields)).slice(0, 16);
-}
-
-function sha1(text: string): string {
-  return createHash("sha1").update(text, "utf8").digest("hex");
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+function urlToRemember(source: Source, url: string): { url: string } | { forgetUrl: true } {
+  return url === source.url ? { forgetUrl: true } : { url };
 }

@@ -128,7 +128,7 @@ describe("near-duplicate clusters", () => {
         tagger,
         logger: pino({ level: "silent" }),
         clusters: createClusters(articles, tagger),
-        now: () => T0 + 3 * HOUR,
+        clock: () => T0 + 3 * HOUR,
       };
       const feed = (items: { link: string; title: string; text: string; date: string }[]) =>
         `<?xml version="1.0"?><!-- Invented test feed: not news. --><rss version="2.0"><channel><title>Invented</title><link>https://example.org/</link>${items

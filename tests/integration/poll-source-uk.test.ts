@@ -32,7 +32,7 @@ async function harness() {
     articles,
     tagger,
     logger: pino({ level: "silent" }),
-    now: () => clock.now,
+    clock: () => clock.now,
     random: () => 0.5,
     onArticle: () => {},
     notifyEditors: async () => {},

@@ -102,7 +102,7 @@ async function harness(): Promise<Harness> {
     articles,
     tagger,
     logger: pino({ level: "silent" }),
-    now: () => clock.now,
+    clock: () => clock.now,
     random: () => 0.5,
     onArticle: (article, created) => {
       seen.push({ article, created });

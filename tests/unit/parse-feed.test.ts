@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { parseFeedDate } from "../../src/feeds/feed-date.ts";
 import {
   FeedParseError,
   itemBodyHtml,
-  parseFeedDate,
   parseFeedText,
   repairXml,
 } from "../../src/feeds/parse-feed.ts";
