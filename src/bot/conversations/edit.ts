@@ -1,9 +1,15 @@
 import { InlineKeyboard, type MiddlewareFn } from "grammy";
-import type { Article } from "../../articles/article.ts";
-import { SUMMARY_MAX_CHARS } from "../../articles/article.ts";
+import { type Article, articleLink, SUMMARY_MAX_CHARS } from "../../articles/article.ts";
 import type { BotContext, BotDeps } from "../context.ts";
 import { Dialog } from "./dialog.ts";
-import { articleHtml, charCount, oneLine, TITLE_MAX_CHARS } from "./editor-text.ts";
+import {
+  articleHtml,
+  charCount,
+  oneLine,
+  parseArticleLink,
+  shownInput,
+  TITLE_MAX_CHARS,
+} from "./editor-text.ts";
 import {
   type BotConversation,
   type ConversationContext,
@@ -13,16 +19,21 @@ import {
 
 export const EDIT = "edit";
 
-export type EditField = "title" | "summary";
+export type EditField = "title" | "summary" | "link";
 
 export interface EditArgs {
   id: string;
   field: EditField;
 }
 
-type Saved = { kind: "saved"; article: Article } | { kind: "unchanged" } | { kind: "gone" };
+type Saved =
+  | { kind: "saved"; article: Article }
+  | { kind: "unchanged" }
+  | { kind: "gone" }
+  /** the link is another article's */
+  | { kind: "taken"; id: string };
 
-const LIMIT: Record<EditField, number> = { title: TITLE_MAX_CHARS, summary: SUMMARY_MAX_CHARS };
+const LIMIT = { title: TITLE_MAX_CHARS, summary: SUMMARY_MAX_CHARS } as const;
 
 /** Starts the correction of `args.field` in this chat, replacing any conversation in progress. */
 export function enterEdit(ctx: BotContext, args: EditArgs): Promise<void> {
@@ -32,7 +43,8 @@ export function enterEdit(ctx: BotContext, args: EditArgs): Promise<void> {
 function cardKeyboard(c: BotContext | ConversationContext, id: string): InlineKeyboard {
   return new InlineKeyboard()
     .text(c.t("edit-btn-title"), `edit:title:${id}`)
-    .text(c.t("edit-btn-summary"), `edit:summary:${id}`);
+    .text(c.t("edit-btn-summary"), `edit:summary:${id}`)
+    .text(c.t("edit-btn-link"), `edit:link:${id}`);
 }
 
 /** The article as readers see it, under `intro`, with a button per field to correct. */
@@ -47,15 +59,21 @@ export function editCard(c: BotContext | ConversationContext, intro: string, art
   };
 }
 
+type Checked = { value: string } | { refused: string; vars?: Record<string, string | number> };
+
 /** The new value of the field, as stored; the reason (a locale key and its values) when refused. */
-function checkValue(
-  field: EditField,
-  typed: string | undefined,
-): { value: string } | { refused: string; vars?: Record<string, number> } {
+function checkValue(field: EditField, typed: string | undefined): Checked {
   const text = typed === undefined ? "" : oneLine(typed);
+  if (field === "link" && text !== "") {
+    const link = parseArticleLink(text);
+    return link === undefined
+      ? { refused: "edit-link-invalid", vars: { input: shownInput(text) } }
+      : { value: link };
+  }
   const count = charCount(text);
   if (count === 0) return { refused: "edit-expect-text" };
-  if (count > LIMIT[field]) return { refused: `edit-${field}-too-long`, vars: { count } };
+  if (field !== "link" && count > LIMIT[field])
+    return { refused: `edit-${field}-too-long`, vars: { count } };
   return { value: text };
 }
 
@@ -69,7 +87,12 @@ function save(
   return conversation.external(async (outer): Promise<Saved> => {
     const before = await deps.articles.get(args.id);
     if (!before) return { kind: "gone" };
-    if (before[args.field] === value) return { kind: "unchanged" };
+    const current = args.field === "link" ? articleLink(before) : before[args.field];
+    if (current === value) return { kind: "unchanged" };
+    if (args.field === "link") {
+      const holder = await deps.articles.getByUrl(value);
+      if (holder && holder.id !== before.id) return { kind: "taken", id: holder.id };
+    }
     const after = await deps.articles.update(args.id, { [args.field]: value });
     if (!after) return { kind: "gone" };
     outer.log.info({ article: args.id, field: args.field }, "editor corrected an article");
@@ -102,10 +125,14 @@ async function edit(
   const { c, text } = await dialog.answer();
   const checked = checkValue(args.field, text);
   if ("refused" in checked) {
-    await c.reply(c.t(checked.refused, checked.vars));
+    await c.reply(c.t(checked.refused, checked.vars), { parse_mode: "HTML" });
     return dialog.again();
   }
   const saved = await save(conversation, deps, args, checked.value);
+  if (saved.kind === "taken") {
+    await c.reply(c.t("edit-link-taken", { id: saved.id }), { parse_mode: "HTML" });
+    return dialog.again();
+  }
   if (saved.kind !== "saved") {
     await c.reply(c.t(saved.kind === "gone" ? "edit-gone" : "edit-unchanged"));
     return;

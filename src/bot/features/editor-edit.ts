@@ -30,7 +30,7 @@ inPrivate.command("edit", requireEditor, async (ctx) => {
   await ctx.reply(text, options);
 });
 
-inPrivate.callbackQuery(/^edit:(title|summary):([0-9a-f]{16})$/, async (ctx) => {
+inPrivate.callbackQuery(/^edit:(title|summary|link):([0-9a-f]{16})$/, async (ctx) => {
   if (!isEditor(ctx)) {
     await ctx.answerCallbackQuery({ text: ctx.t("only-editors"), show_alert: true });
     return;
