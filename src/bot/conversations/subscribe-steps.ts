@@ -127,17 +127,30 @@ export class SubscribeSteps {
     }
   }
 
-  async schedule(): Promise<Step> {
-    const c = this.dialog.current;
-    await this.dialog.show(
-      c.t("subscribe-step-schedule"),
-      scheduleKeyboard(c.t, this.draft, P.schedule),
-    );
+  /** A question answered by a press on its menu: the press as `parse` reads it. */
+  private async picked<T>(
+    text: string,
+    keyboard: InlineKeyboard,
+    hint: Step,
+    parse: (data: string) => T | undefined,
+  ): Promise<T> {
+    await this.dialog.show(text, keyboard);
     const got = await this.dialog.answer();
-    if (got.data === undefined) return this.hint(got.c, "schedule");
-    const press = parseSchedulePress(P.schedule, got.data);
+    if (got.data === undefined) return this.hint(got.c, hint);
+    const press = parse(got.data);
     if (!press) return this.dialog.ignore(got.c);
     await got.c.answerCallbackQuery();
+    return press;
+  }
+
+  async schedule(): Promise<Step> {
+    const c = this.dialog.current;
+    const press = await this.picked(
+      c.t("subscribe-step-schedule"),
+      scheduleKeyboard(c.t, this.draft, P.schedule),
+      "schedule",
+      (data) => parseSchedulePress(P.schedule, data),
+    );
     if (press.kind === "custom") return "times";
     if (press.kind === "preset") this.draft.times = press.times;
     return "zone";
@@ -179,15 +192,12 @@ export class SubscribeSteps {
 
   async zone(): Promise<Step> {
     const c = this.dialog.current;
-    await this.dialog.show(
+    const press = await this.picked(
       c.t("subscribe-step-zone", { times: this.draft.times.join(", ") }),
       timeZoneKeyboard(c.t, this.draft, P.zone),
+      "zone",
+      (data) => parseTimeZonePress(P.zone, data),
     );
-    const got = await this.dialog.answer();
-    if (got.data === undefined) return this.hint(got.c, "zone");
-    const press = parseTimeZonePress(P.zone, got.data);
-    if (!press) return this.dialog.ignore(got.c);
-    await got.c.answerCallbackQuery();
     if (press.kind === "other") return "zone-typed";
     this.draft.tz = press.zone;
     return "confirm";
