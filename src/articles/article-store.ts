@@ -54,7 +54,7 @@ export interface ArticleStoreOptions {
 
 /** The fields an editor or a later pass may change; `cluster: undefined` takes the article out of its cluster. */
 export type ArticlePatch = Partial<
-  Pick<Article, "title" | "summary" | "topics" | "urgency" | "cluster">
+  Pick<Article, "title" | "summary" | "link" | "topics" | "urgency" | "cluster">
 >;
 
 export interface PutResult {
@@ -382,6 +382,7 @@ function applyPatch(article: Article, patch: ArticlePatch): Article {
   const next: Article = { ...article };
   if (patch.title !== undefined) next.title = patch.title;
   if (patch.summary !== undefined) next.summary = patch.summary;
+  if (patch.link !== undefined) next.link = patch.link;
   if (patch.topics !== undefined) next.topics = patch.topics;
   if (patch.urgency !== undefined) next.urgency = patch.urgency;
   if ("cluster" in patch) {

@@ -27,7 +27,11 @@ export async function canManageChat(ctx: BotContext): Promise<boolean> {
 }
 
 /** True when `userId` is an admin of `chatId` (creator or administrator). */
-export async function isAdminOf(ctx: BotContext, chatId: number, userId: number): Promise<boolean> {
+export async function isAdminOf(
+  ctx: Pick<BotContext, "api">,
+  chatId: number,
+  userId: number,
+): Promise<boolean> {
   const member = await ctx.api.getChatMember(chatId, userId);
   return ADMIN_STATUSES.has(member.status);
 }

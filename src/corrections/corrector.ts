@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
-import type { Article } from "../articles/article.ts";
+import { type Article, articleLink } from "../articles/article.ts";
 import type { CorrectJobData, DeliveryQueue } from "../delivery/queue.ts";
 import type { Logger } from "../logger.ts";
 import type { Keys } from "../redis/keys.ts";
@@ -28,13 +28,17 @@ export function createCorrector(
   const sent = createSentMessages(deps.redis, deps.keys);
   const clock = deps.now ?? Date.now;
   return async (before, after) => {
-    if (after && after.title === before.title && after.summary === before.summary) return 0;
+    const link = articleLink(before);
+    const same = after?.title === before.title && after.summary === before.summary;
+    if (after && same && articleLink(after) === link) return 0;
     const entries = await sent.holding(before.id, clock());
     if (entries.length === 0) return 0;
     const correction: Correction = {
       url: before.url,
-      before: { title: before.title, summary: before.summary },
-      ...(after ? { after: { title: after.title, summary: after.summary } } : {}),
+      before: { title: before.title, summary: before.summary, link },
+      ...(after
+        ? { after: { title: after.title, summary: after.summary, link: articleLink(after) } }
+        : {}),
     };
     // the same correction queued twice (a repeated update) is one job per message
     const version = createHash("sha1")

@@ -1,11 +1,12 @@
 import { escapeHtml, safeHref, sanitizeLine, sanitizeText } from "../digest/html.ts";
 
-/** What a correction changes in a sent message: an article's title and summary, or its withdrawal. */
+/** What a correction changes in a sent message: an article's title, summary, link, or its withdrawal. */
 export interface Correction {
   url: string;
-  before: { title: string; summary: string };
-  /** the corrected text; absent for a withdrawal */
-  after?: { title: string; summary: string };
+  /** `link`: the link the message shows (articleLink), when it is not `url` */
+  before: { title: string; summary: string; link?: string };
+  /** the corrected text and link; absent for a withdrawal */
+  after?: { title: string; summary: string; link?: string };
 }
 
 function shownSummary(summary: string): string {
@@ -18,19 +19,22 @@ function shownSummary(summary: string): string {
 
 /**
  * A sent message's HTML with one article corrected, as render.ts would have
- * shown the corrected article: its linked title and the summary line after it
- * replaced; for a withdrawal, both struck through and `note` (HTML) added
- * after the summary. Other articles of the message are left as they were.
- * Returns the text unchanged when the article is not found in it as sent.
+ * shown the corrected article: its linked title (the link too, when it
+ * changed) and the summary line after it replaced; for a withdrawal, both
+ * struck through and `note` (HTML) added after the summary. Other articles
+ * of the message are left as they were. Returns the text unchanged when the
+ * article is not found in it as sent.
  */
 export function patchMessage(html: string, correction: Correction, note: string): string {
-  const href = safeHref(correction.url);
+  const href = safeHref(correction.before.link ?? correction.url);
   if (href === undefined) return html;
-  const link = `<a href="${escapeHtml(href)}">`;
-  const oldTitle = `${link}${escapeHtml(sanitizeLine(correction.before.title))}</a>`;
+  const oldTitleText = escapeHtml(sanitizeLine(correction.before.title));
+  const oldTitle = `<a href="${escapeHtml(href)}">${oldTitleText}</a>`;
   const at = html.indexOf(oldTitle);
   if (at < 0) return html;
   const after = correction.after;
+  const newHref = (after?.link === undefined ? undefined : safeHref(after.link)) ?? href;
+  const link = `<a href="${escapeHtml(newHref)}">`;
   const title = escapeHtml(sanitizeLine(after?.title ?? correction.before.title));
   const newTitle = `${link}${after ? title : `<s>${title}</s>`}</a>`;
   let rest = html.slice(at + oldTitle.length);

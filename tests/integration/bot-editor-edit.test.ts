@@ -66,7 +66,11 @@ class Chat {
 
 async function openCard(chat: Chat, article: Article, by: string): Promise<SentMessage> {
   const card = await chat.say(`/edit ${by}`, `article ${article.id}`);
-  expect(buttons(card)).toEqual([`edit:title:${article.id}`, `edit:summary:${article.id}`]);
+  expect(buttons(card)).toEqual([
+    `edit:title:${article.id}`,
+    `edit:summary:${article.id}`,
+    `edit:link:${article.id}`,
+  ]);
   expect(card.text).toContain(article.title);
   return card;
 }
@@ -78,7 +82,11 @@ describe("/edit", () => {
     await chat.press(card, `edit:title:${article.id}`, "Send the new title");
     const saved = await chat.say(NEW_TITLE, "Title corrected");
     expect(saved.text).toContain(NEW_TITLE);
-    expect(buttons(saved)).toEqual([`edit:title:${article.id}`, `edit:summary:${article.id}`]);
+    expect(buttons(saved)).toEqual([
+      `edit:title:${article.id}`,
+      `edit:summary:${article.id}`,
+      `edit:link:${article.id}`,
+    ]);
     expect(await h.articles.get(article.id)).toMatchObject({
       title: NEW_TITLE,
       summary: OLD_SUMMARY,
@@ -115,6 +123,35 @@ describe("/edit", () => {
     await chat.say("T".repeat(301), "That title has 301 characters; at most 300");
     await chat.say(`  ${OLD_TITLE}  `, "nothing changed");
     expect((await h.articles.get(article.id))?.title).toBe(OLD_TITLE);
+  });
+
+  it("changes the link, refusing what is not a web link or is another article's", async () => {
+    const { h, article, chat } = await setup();
+    await h.articles.put({
+      url: "https://example.org/invented/taken",
+      title: "Another invented headline",
+      summary: "Invented.",
+      source: "Example Wire",
+      publishedAt: Date.now() - 3_600_000,
+    });
+    const card = await openCard(chat, article, article.id);
+    await chat.press(card, `edit:link:${article.id}`, "Send the new link");
+    const bad = await chat.say("ftp://example.org/invented/moved", "is not a link I can use");
+    expect(bad.text).toContain("starting with https:// or http://");
+    await chat.say("javascript:alert(1)", "no other kind of link is allowed");
+    await chat.say("example.org/invented/taken", "That link belongs to another article");
+    expect(await h.articles.get(article.id)).toMatchObject({ link: article.link });
+
+    const moved = "https://example.org/invented/moved-here";
+    const saved = await chat.say(`${moved}?utm_source=x`, "Link changed");
+    const stored = await h.articles.get(article.id);
+    expect(stored).toMatchObject({ id: article.id, url: article.url, link: moved });
+    expect(stored).toMatchObject({ title: OLD_TITLE, summary: OLD_SUMMARY });
+    expect(saved.entities.filter((e) => e.type === "text_link").map((e) => e.url)).toContain(moved);
+    const latest = await chat.say("/latest 1", "Latest news");
+    const hrefs = latest.entities.filter((e) => e.type === "text_link").map((e) => e.url);
+    expect(hrefs).toContain(moved);
+    expect(hrefs).not.toContain(article.link);
   });
 
   it("keeps the article as it is on /cancel", async () => {

@@ -1,7 +1,7 @@
 import type { InlineKeyboardMarkup, User } from "grammy/types";
 import { describe, expect, it } from "vitest";
 import type { Article, ArticleInput } from "../../src/articles/article.ts";
-import { summarizePasted } from "../../src/bot/conversations/post.ts";
+import { summarizePasted } from "../../src/bot/conversations/editor-text.ts";
 import type { Source } from "../../src/feeds/sources.ts";
 import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
 import type { SentMessage } from "../support/fake-telegram.ts";

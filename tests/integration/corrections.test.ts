@@ -151,4 +151,40 @@ describe("corrections follow the message", () => {
     expect(toOther.history).toHaveLength(0);
     expect(fake.internalErrors).toEqual([]);
   });
+
+  it("points every message that carried the article at its new link", async () => {
+    const l = await live();
+    const { fake, h } = l;
+    const first = await reader(l);
+    const second = await reader(l, "uk");
+    const { article: moved } = await h.articles.put(article(3));
+    await enqueueFlash(l.queue, first, moved.id);
+    await enqueueFlash(l.queue, second, moved.id);
+    const sent = await Promise.all(
+      [first, second].map((chat) =>
+        fake.waitForMessage(chat, (m) => m.text.includes("headline 3")),
+      ),
+    );
+    const hrefs = (m: SentMessage) =>
+      m.entities.filter((e) => e.type === "text_link").map((e) => e.url);
+    for (const m of sent) expect(hrefs(m)).toContain(moved.url);
+
+    const card = await say(l, `/edit ${moved.id}`, `article ${moved.id}`);
+    const since = fake.sent(l.editor).length;
+    fake.pressButton(card, l.editor, `edit:link:${moved.id}`);
+    await fake.waitForMessage(l.editor, (m) => m.text.includes("Send the new link"), {
+      sinceIndex: since,
+    });
+    const link = "https://example.org/correct/3-moved";
+    await say(l, link, "Link changed");
+
+    await waitFor(() => sent.every((m) => hrefs(m).includes(link)));
+    for (const m of sent) {
+      expect(m.history).toHaveLength(1);
+      expect(hrefs(m)).not.toContain(moved.url);
+      expect(m.text).toContain("Invented headline 3 with a typo: Kurks");
+      expect(m.text).toContain("Invented summary 3 that needs a correction.");
+    }
+    expect(fake.internalErrors).toEqual([]);
+  });
 });

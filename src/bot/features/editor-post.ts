@@ -1,6 +1,6 @@
 import { Composer, GrammyError } from "grammy";
 import type { BotContext } from "../context.ts";
-import { enterEditorConversation, POST } from "../conversations/post.ts";
+import { enterPost } from "../conversations/post.ts";
 import { isEditor, requireEditor } from "../guards.ts";
 
 /**
@@ -11,7 +11,7 @@ import { isEditor, requireEditor } from "../guards.ts";
 export const editorPostFeature = new Composer<BotContext>();
 const inPrivate = editorPostFeature.chatType("private");
 
-inPrivate.command("post", requireEditor, (ctx) => enterEditorConversation(ctx, POST));
+inPrivate.command("post", requireEditor, (ctx) => enterPost(ctx));
 
 inPrivate.callbackQuery(/^post:/, async (ctx) => {
   await ctx.answerCallbackQuery({

@@ -100,7 +100,7 @@ export const PRESS_RULES: readonly PressRule[] = [
     },
   },
   pattern("post", "private", "editor", /^post:[a-z0-9:+-]{1,64}$/),
-  pattern("edit", "private", "editor", /^edit:(?:title|summary):[0-9a-f]{16}$/),
+  pattern("edit", "private", "editor", /^edit:(?:title|summary|link):[0-9a-f]{16}$/),
   pattern("src", "private", "editor", /^src:(?:pause|resume):[a-z0-9]+(?:-[a-z0-9]+)*$/),
 ];
 
