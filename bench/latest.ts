@@ -1,8 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { Bot } from "grammy";
-import type { Update } from "grammy/types";
+import type { Update, User } from "grammy/types";
 import { pino } from "pino";
-import { createArticleStore } from "../src/articles/article-store.ts";
+import { type ArticleStore, createArticleStore } from "../src/articles/article-store.ts";
 import { createTagger } from "../src/articles/tagger.ts";
 import { loadTopics } from "../src/articles/topics.ts";
 import { createBot } from "../src/bot/index.ts";
@@ -10,17 +10,24 @@ import { createChatStore } from "../src/chats/chat-store.ts";
 import { createFeedStateStore } from "../src/feeds/feed-state.ts";
 import { deleteByPrefix } from "../src/redis/delete-prefix.ts";
 import { createKeys } from "../src/redis/keys.ts";
-import { createFakeTelegram } from "../tests/support/fake-telegram.ts";
-import { commandUpdate, privateChat, user } from "../tests/support/updates.ts";
+import { createFakeTelegram, type FakeTelegram } from "../tests/support/fake-telegram.ts";
+import { commandUpdate, privateChat } from "../tests/support/updates.ts";
 import { benchRedis } from "./bench-redis.ts";
-import { type Bench, result, runIfMain } from "./lib.ts";
+import { type Bench, result, round, runIfMain } from "./lib.ts";
 
-const UPDATES = 3_000;
+const READERS = 3_000;
+/** the readers are measured in this many turns, the fixed-text bot's and ours alternating */
+const TURNS = 6;
 const CONCURRENCY = 50;
+/** readers asking at once after an article arrives, for the latency figures */
+const CROWD = 200;
+const CROWD_ROUNDS = 10;
 const topicsFile = fileURLToPath(new URL("../content/topics.json", import.meta.url));
 
-/** Handles `updates` through `handle`, CONCURRENCY at a time; returns updates per second. */
-async function measure(updates: Update[], handle: (u: Update) => Promise<void>): Promise<number> {
+type Handle = (u: Update) => Promise<void>;
+
+/** Handles `updates` through `handle`, CONCURRENCY at a time; returns the seconds it took. */
+async function elapsed(updates: Update[], handle: Handle): Promise<number> {
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -28,13 +35,74 @@ async function measure(updates: Update[], handle: (u: Update) => Promise<void>):
       while (next < updates.length) await handle(updates[next++] as Update);
     }),
   );
-  return updates.length / ((performance.now() - started) / 1000);
+  return (performance.now() - started) / 1000;
+}
+
+/**
+ * CROWD_ROUNDS times: `before` (an article arrives), then CROWD readers send
+ * /latest at once; returns each update's time to handled (reply sent), in ms.
+ */
+async function crowdLatencies(
+  rounds: Update[][],
+  handle: Handle,
+  before: (round: number) => Promise<void>,
+): Promise<number[]> {
+  const times: number[] = [];
+  for (const [index, crowd] of rounds.entries()) {
+    await before(index);
+    await Promise.all(
+      crowd.map(async (update) => {
+        const started = performance.now();
+        await handle(update);
+        times.push(performance.now() - started);
+      }),
+    );
+  }
+  return times;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+function latencySummary(times: number[]): { p50: number; p99: number } {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)) };
+}
+
+function invented(i: number, publishedAt: number) {
+  return {
+    url: `https://example.org/bench/${i}`,
+    title: `Invented benchmark headline ${i}`,
+    summary: "Invented summary for the benchmark: two sentences of plain text. Nothing more.",
+    source: "Example Wire",
+    publishedAt,
+    topics: ["kursk"],
+  };
+}
+
+/** One /latest from each reader, each reader once (a reader sending more is flood-limited). */
+function latestFrom(readers: User[], firstId: number): Update[] {
+  return readers.map((u, i) => ({
+    ...commandUpdate(privateChat(u), u, "/latest"),
+    update_id: firstId + i,
+  }));
+}
+
+function addReaders(fake: FakeTelegram, n: number): User[] {
+  return Array.from({ length: n }, () => {
+    const u = fake.addUser({ language_code: "en" });
+    fake.addChat({ type: "private", user: u });
+    return u;
+  });
 }
 
 /**
  * /latest through bot.handleUpdate with real Redis and the fake Telegram over
- * HTTP, against a bare grammY bot that answers every update with a fixed text
- * through the same fake: the ratio is the cost of our store reads and rendering.
+ * HTTP, every update from a different reader, against a bare grammY bot that
+ * answers every update with a fixed text through the same fake: the ratio is
+ * the cost of our middleware, store reads and rendering. Then the latency of
+ * a crowd: an article arrives and CROWD readers ask at once, CROWD_ROUNDS times.
  */
 export const latest: Bench = {
   name: "latest",
@@ -45,31 +113,12 @@ export const latest: Bench = {
     try {
       const topics = loadTopics(topicsFile);
       const articles = createArticleStore(redis, keys);
-      for (let i = 0; i < 200; i++) {
-        await articles.put({
-          url: `https://example.org/bench/${i}`,
-          title: `Invented benchmark headline ${i}`,
-          summary: "Invented summary for the benchmark: two sentences of plain text. Nothing more.",
-          source: "Example Wire",
-          publishedAt: Date.UTC(2024, 11, 17) - i * 60_000,
-          topics: ["kursk"],
-        });
-      }
+      const newest = Date.UTC(2024, 11, 17);
+      for (let i = 0; i < 200; i++) await articles.put(invented(i, newest - i * 60_000));
       const chats = createChatStore(redis, keys, {
         defaults: { lang: "en", tz: "Europe/Kyiv" },
         topicIds: new Set(topics.map((t) => t.id)),
       });
-      const readers = Array.from({ length: 100 }, () => {
-        const u = fake.addUser();
-        fake.addChat({ type: "private", user: u });
-        return u;
-      });
-      const updates = (text: string) =>
-        Array.from({ length: UPDATES }, (_, i) => {
-          const u = readers[i % readers.length] ?? user();
-          return { ...commandUpdate(privateChat(u), u, text), update_id: i + 1 };
-        });
-
       const bot = createBot(
         {
           articles,
@@ -93,13 +142,9 @@ export const latest: Bench = {
         botInfo: fake.bot,
       });
       baseline.command("latest", (ctx) => ctx.reply("A fixed answer."));
-
-      await measure(updates("/latest").slice(0, 300), (u) => bot.handleUpdate(u)); // warm-up
-      await measure(updates("/latest").slice(0, 300), (u) => baseline.handleUpdate(u));
-      const base = await measure(updates("/latest"), (u) => baseline.handleUpdate(u));
-      const ours = await measure(updates("/latest"), (u) => bot.handleUpdate(u));
-      console.error(`latest: ours ${ours.toFixed(0)}/s, fixed-text baseline ${base.toFixed(0)}/s`);
-      return result("latest", ours, "updates/s", base);
+      const ours: Handle = (u) => bot.handleUpdate(u);
+      const fixed: Handle = (u) => baseline.handleUpdate(u);
+      return await compare(fake, articles, ours, fixed, newest);
     } finally {
       await deleteByPrefix(redis, keys.prefix);
       await close();
@@ -107,5 +152,43 @@ export const latest: Bench = {
     }
   },
 };
+
+async function compare(
+  fake: FakeTelegram,
+  articles: ArticleStore,
+  ours: Handle,
+  fixed: Handle,
+  newest: number,
+) {
+  const warmUp = addReaders(fake, 300);
+  await elapsed(latestFrom(warmUp, 1), ours);
+  await elapsed(latestFrom(warmUp, 1), fixed);
+  // in turns, so a change in the machine's load falls on both alike
+  const turns = { ours: 0, fixed: 0 };
+  for (let turn = 0; turn < TURNS; turn++) {
+    turns.fixed += await elapsed(latestFrom(addReaders(fake, READERS / TURNS), 1), fixed);
+    turns.ours += await elapsed(latestFrom(addReaders(fake, READERS / TURNS), 1), ours);
+  }
+  const base = READERS / turns.fixed;
+  const throughput = READERS / turns.ours;
+
+  const crowds = () =>
+    Array.from({ length: CROWD_ROUNDS }, () => latestFrom(addReaders(fake, CROWD), 1));
+  const arrive = (round: number) =>
+    articles.put(invented(1_000 + round, newest + (round + 1) * 60_000)).then(() => undefined);
+  const ourCrowd = latencySummary(await crowdLatencies(crowds(), ours, arrive));
+  const fixedCrowd = latencySummary(await crowdLatencies(crowds(), fixed, async () => {}));
+  console.error(
+    `latest: ours ${throughput.toFixed(0)}/s, fixed-text baseline ${base.toFixed(0)}/s; ` +
+      `${CROWD} readers at once after an article arrives (${CROWD_ROUNDS} rounds): ` +
+      `p50 ${ourCrowd.p50} ms, p99 ${ourCrowd.p99} ms ` +
+      `(fixed text: p50 ${fixedCrowd.p50} ms, p99 ${fixedCrowd.p99} ms)`,
+  );
+  return {
+    ...result("latest", throughput, "updates/s", base),
+    p50Ms: ourCrowd.p50,
+    p99Ms: ourCrowd.p99,
+  };
+}
 
 runIfMain(latest, import.meta.url);

@@ -159,6 +159,7 @@ export function createArticleStore(
     if (!sameFields(stored, fields)) {
       plan.del(key);
       plan.hset(key, fields);
+      plan.incr(keys.articlesVersion()); // answers cached from articles are stale now
     }
     plan.set(keys.articleByUrl(urlHash(article.url)), article.id);
     plan.zadd(keys.articles(), article.publishedAt, article.id);
@@ -540,7 +541,7 @@ for i = 2, 2 * n, 2 do
   if stored[ARGV[i]] ~= ARGV[i + 1] then return 0 end
 end
 local allowed = {
-  del = true, hset = true, set = true, zadd = true, zrem = true, zremrangebyscore = true,
+  del = true, hset = true, incr = true, set = true, zadd = true, zrem = true, zremrangebyscore = true,
   sadd = true, srem = true,
 }
 local writes = {}
@@ -575,6 +576,9 @@ class WritePlan implements SetWriter {
   }
   hset(key: string, fields: Record<string, string>): void {
     this.queue("hset", key, Object.entries(fields).flat());
+  }
+  incr(key: string): void {
+    this.queue("incr", key, []);
   }
   set(key: string, value: string): void {
     this.queue("set", key, [value]);

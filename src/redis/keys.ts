@@ -18,6 +18,11 @@ export interface Keys {
   articlesArrived(): string;
   /** string: canonical-URL sha1 -> article id */
   articleByUrl(urlHash: string): string;
+  /**
+   * string: a counter articles/article-store.ts bumps in every write that changes an
+   * article, so a process holding answers built from articles (digest/latest-cache.ts) sees a change
+   */
+  articlesVersion(): string;
   /** set: article ids whose title or summary contain a word (search index) */
   searchWord(word: string): string;
   /** hash: one chat's settings and state */
@@ -89,6 +94,7 @@ export function createKeys(prefix = "fd:"): Keys {
     articlesByTopic: (topic) => `${prefix}articles:topic:${topic}`,
     articlesArrived: () => `${prefix}articles:arrived`,
     articleByUrl: (urlHash) => `${prefix}article:url:${urlHash}`,
+    articlesVersion: () => `${prefix}articles:version`,
     searchWord: (word) => `${prefix}search:${word}`,
     chat: (chatId) => `${prefix}chat:${chatId}`,
     schedule: () => `${prefix}schedule`,

@@ -1,7 +1,9 @@
 import { Composer } from "grammy";
-import { latestStories } from "../../digest/stories.ts";
-import type { BotContext } from "../context.ts";
-import { replyWithStories, storyOptionsFor } from "../reply-articles.ts";
+import { LatestCache } from "../../digest/latest-cache.ts";
+import { renderDigest } from "../../digest/render.ts";
+import { latestStories, storyItem } from "../../digest/stories.ts";
+import type { BotContext, BotDeps } from "../context.ts";
+import { labelsFor, storyOptionsFor } from "../reply-articles.ts";
 
 export const LATEST_DEFAULT = 3;
 export const LATEST_MAX = 10;
@@ -15,20 +17,77 @@ export function parseLatestCount(arg: string): number | undefined {
   return n >= 1 && n <= LATEST_MAX ? n : undefined;
 }
 
-/** Shows the newest stories (each once, other outlets named), optionally within one topic. */
-export async function showLatest(ctx: BotContext, count: number, topic?: string): Promise<void> {
+/** What /latest says to everyone asking the same question: the messages, ready to send. */
+export interface LatestAnswer {
+  texts: string[];
+  /** the texts are Telegram HTML (a list of stories), not plain (nothing to show) */
+  html: boolean;
+  /** the articles the texts show, leads and the other outlets named */
+  articleIds: string[];
+}
+
+const caches = new WeakMap<BotDeps, LatestCache<LatestAnswer>>();
+
+/** The /latest answers of one bot (one set of deps), built once per question until an article changes. */
+export function latestCacheFor(deps: BotDeps): LatestCache<LatestAnswer> {
+  let cache = caches.get(deps);
+  if (!cache) {
+    cache = new LatestCache(deps.redis, deps.keys, { clock: deps.now });
+    caches.set(deps, cache);
+  }
+  return cache;
+}
+
+/**
+ * Everything the answer depends on: the reader's language (labels, the
+ * preferred lead), news languages, count, topic and time zone (dates).
+ */
+function questionKey(ctx: BotContext, count: number, topic: string | undefined): string {
+  const langs = [...(storyOptionsFor(ctx).langs ?? [])].sort().join(",");
+  const tz = ctx.chatRecord?.tz ?? ctx.deps.defaultTimezone;
+  return JSON.stringify([ctx.lang, langs, count, topic ?? "", tz]);
+}
+
+async function buildAnswer(
+  ctx: BotContext,
+  count: number,
+  topic: string | undefined,
+): Promise<LatestAnswer> {
   const { articles, topics } = ctx.deps;
-  const items = await latestStories(articles, count, {
+  const stories = await latestStories(articles, count, {
     ...storyOptionsFor(ctx),
     ...(topic ? { topics: [topic] } : {}),
   });
   const name = topic ? (topics.find((t) => t.id === topic)?.name[ctx.lang] ?? topic) : "";
-  if (items.length === 0) {
-    await ctx.reply(topic ? ctx.t("latest-topic-empty", { topic: name }) : ctx.t("latest-empty"));
-    return;
+  if (stories.length === 0) {
+    const empty = topic ? ctx.t("latest-topic-empty", { topic: name }) : ctx.t("latest-empty");
+    return { texts: [empty], html: false, articleIds: [] };
   }
-  const header = topic ? ctx.t("latest-topic-header", { topic: name }) : ctx.t("latest-header");
-  await replyWithStories(ctx, items, header);
+  const texts = renderDigest(stories.map(storyItem), {
+    labels: labelsFor(ctx),
+    timeZone: ctx.chatRecord?.tz ?? ctx.deps.defaultTimezone,
+    header: topic ? ctx.t("latest-topic-header", { topic: name }) : ctx.t("latest-header"),
+  });
+  const articleIds = stories.flatMap((story) => [story.main, ...story.others].map((a) => a.id));
+  return { texts, html: true, articleIds };
+}
+
+/**
+ * Shows the newest stories (each once, other outlets named), optionally
+ * within one topic, link previews off so the list stays compact. The
+ * messages come from the cache (latest-cache.ts) when anyone asked the same
+ * since the articles last changed.
+ */
+export async function showLatest(ctx: BotContext, count: number, topic?: string): Promise<void> {
+  const answer = await latestCacheFor(ctx.deps).get(questionKey(ctx, count, topic), () =>
+    buildAnswer(ctx, count, topic),
+  );
+  for (const text of answer.texts) {
+    await ctx.reply(
+      text,
+      answer.html ? { parse_mode: "HTML", link_preview_options: { is_disabled: true } } : {},
+    );
+  }
 }
 
 export const latestFeature = new Composer<BotContext>();
