@@ -80,7 +80,7 @@ export const latest: Bench = {
           tagger: createTagger(topics),
           redis,
           keys,
-          adminIds: [],
+          editorIds: [],
           defaultLanguage: "en",
           defaultTimezone: "Europe/Kyiv",
           logger: pino({ level: "silent" }),

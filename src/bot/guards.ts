@@ -3,9 +3,9 @@ import type { BotContext } from "./context.ts";
 
 const ADMIN_STATUSES = new Set(["creator", "administrator"]);
 
-/** True when the sender is one of the editors named in ADMIN_IDS. */
+/** True when the sender is one of the editors named in EDITOR_IDS. */
 export function isEditor(ctx: BotContext): boolean {
-  return ctx.from !== undefined && ctx.deps.adminIds.includes(ctx.from.id);
+  return ctx.from !== undefined && ctx.deps.editorIds.includes(ctx.from.id);
 }
 
 /**

@@ -108,7 +108,7 @@ async function setUp(): Promise<{
   const logs = captureLogs();
   const editorId = 77_000_001;
   const h = Object.assign(
-    await startBotHarness({ adminIds: [editorId], deps: { logger: logs.logger } }),
+    await startBotHarness({ editorIds: [editorId], deps: { logger: logs.logger } }),
     { logs },
   );
   h.fake.addUser({ id: editorId });

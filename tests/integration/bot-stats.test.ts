@@ -26,7 +26,7 @@ async function setup(options: { withQueue: boolean; language?: string }) {
   const h = await startBotHarness({
     fake,
     prefix,
-    adminIds: [editor.id],
+    editorIds: [editor.id],
     deps: options.withQueue ? { deliveryQueue: queue } : {},
   });
   return { h, fake, editor, queue };

@@ -235,7 +235,7 @@ describe("the bot under random updates", () => {
   it("never fails, writes only where it was asked, and lets no one change what they do not manage", async () => {
     const logs = captureLogs();
     const editorId = 78_000_001;
-    const h = await startBotHarness({ adminIds: [editorId], deps: { logger: logs.logger } });
+    const h = await startBotHarness({ editorIds: [editorId], deps: { logger: logs.logger } });
     await h.stop(); // updates go straight to handleUpdate, one at a time
     const { fake } = h;
     for (const article of ARTICLES) await h.articles.put(article);

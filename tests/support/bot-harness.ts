@@ -26,8 +26,8 @@ export interface BotHarnessOptions {
   fake?: FakeTelegram;
   /** Reuse a key prefix (a "restart" on the same data); by default a random one. */
   prefix?: string;
-  /** Editors' user ids (ADMIN_IDS). */
-  adminIds?: number[];
+  /** Editors' user ids (EDITOR_IDS). */
+  editorIds?: number[];
   /** Overrides of the bot's dependencies (e.g. a pinned clock). */
   deps?: Partial<BotDeps>;
 }
@@ -72,7 +72,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     sources: loadSources(SOURCES_FILE),
     feedState: createFeedStateStore(redis, keys),
     tagger: createTagger(topics),
-    adminIds: options.adminIds ?? [],
+    editorIds: options.editorIds ?? [],
     defaultLanguage: "en",
     defaultTimezone: "Europe/Kyiv",
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),

@@ -8,7 +8,7 @@ import { TARGET_MENU_IDS } from "../menus/settings-target.ts";
  *   (settings-target.ts `mayManageTarget`);
  * - `channel-manager`: a channel the presser linked to their private chat
  *   (channels.ts checks again that they still administer it);
- * - `editor`: the editors of ADMIN_IDS;
+ * - `editor`: the editors of EDITOR_IDS;
  * - `conversation`: a step of /subscribe, which only the user who opened it
  *   (or, for an anonymous admin, the group's admins) moves, and whose saving
  *   checks the rights again (conversations/subscribe.ts).
