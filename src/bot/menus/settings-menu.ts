@@ -50,7 +50,7 @@ const same = (a: readonly string[], b: readonly string[]) => a.join() === b.join
  * Asks the user to type a value: the next text they send in this chat is
  * read as `setting` for the target chat (features/settings.ts applies it).
  * A forced reply makes it reach the bot in a group, where it sees only
- * replies and commands; the mention picks the admin who asked.
+ * replies and commands; the mention picks the chat admin who asked.
  */
 function ask(setting: TypedSetting, prompt: (ctx: BotContext) => string) {
   return async (ctx: MenuContext) => {
