@@ -11,8 +11,7 @@ import {
 import { nextDueAt } from "../../chats/next-due.ts";
 import { parseTimes, parseTimeZone, type SettingError } from "../../chats/settings.ts";
 import type { Language } from "../../config.ts";
-import { isNotModified } from "../../delivery/telegram-errors.ts";
-import { escapeHtml } from "../../digest/render.ts";
+import { escapeHtml, isNotModified } from "../../telegram/helpers.ts";
 import type { BotContext, BotDeps } from "../context.ts";
 import { formatDigestTime, settingsLines } from "../features/status.ts";
 import { createI18n } from "../i18n.ts";

@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
 import type { ChatMember } from "grammy/types";
 import type { Chat } from "../../chats/chat.ts";
-import { escapeHtml } from "../../digest/render.ts";
+import { escapeHtml } from "../../telegram/helpers.ts";
 import type { BotContext } from "../context.ts";
 import { canPostMessages } from "../guards.ts";
 import { languageOf } from "../i18n.ts";

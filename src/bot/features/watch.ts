@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { Composer, InlineKeyboard } from "grammy";
-import { escapeHtml } from "../../digest/render.ts";
+import { escapeHtml } from "../../telegram/helpers.ts";
 import { createWatchStore, type WatchStore } from "../../watches/watch-store.ts";
 import { MAX_WATCH_WORDS, MAX_WATCHES, parseWatch } from "../../watches/watch-words.ts";
 import { ensureChatRecord } from "../chat-record.ts";

@@ -2,7 +2,7 @@ import { Menu, type MenuOptions } from "@grammyjs/menu";
 import { MAX_TIMES, newsLanguages } from "../../chats/chat.ts";
 import { commonTimeZones } from "../../chats/time-zones.ts";
 import { LANGUAGES, type Language } from "../../config.ts";
-import { escapeHtml } from "../../digest/render.ts";
+import { escapeHtml } from "../../telegram/helpers.ts";
 import type { BotContext } from "../context.ts";
 import { awaitInput, type TypedSetting } from "./awaiting-input.ts";
 import { answer, button, change, fingerprint, type MenuContext, outdated } from "./menu-kit.ts";
