@@ -186,7 +186,7 @@ async function pressedChat(ctx: BotContext, chatId: number, action: Action) {
   }
   if (!chatAdmin) {
     await ctx.deps.chats.removeManager(chatId, userId);
-    ctx.log.info({ channel: chatId }, "manager is no longer an admin of the channel; unlinked");
+    ctx.log.info({ channel: chatId }, "manager is no longer a chat admin of the channel; unlinked");
     await ctx.answerCallbackQuery({
       text: ctx.t("channels-no-longer-admin", { title: shortTitle(chat) }),
       show_alert: true,
