@@ -129,7 +129,7 @@ export const latest: Bench = {
           tagger: createTagger(topics),
           redis,
           keys,
-          adminIds: [],
+          editorIds: [],
           defaultLanguage: "en",
           defaultTimezone: "Europe/Kyiv",
           logger: pino({ level: "silent" }),

@@ -159,7 +159,7 @@ export async function createApp(config: Config, logger = createLogger(config)): 
         sources,
         feedState: createFeedStateStore(redis, keys),
         tagger,
-        adminIds: config.adminIds,
+        editorIds: config.editorIds,
         floodLimits: config.floodLimits,
         defaultLanguage: config.defaultLanguage,
         defaultTimezone: config.defaultTimezone,
@@ -192,7 +192,7 @@ export async function createApp(config: Config, logger = createLogger(config)): 
           onArticle: onArticleStored,
           onPolled: (source, result) => metrics.feedPoll(source, result),
           notifyEditors: notifyEach(
-            config.adminIds,
+            config.editorIds,
             (id, text) => bot.api.sendMessage(id, text),
             logger,
           ),
@@ -317,10 +317,10 @@ export async function createApp(config: Config, logger = createLogger(config)): 
               bot,
               logger,
               { url: config.webhookUrl, secret: config.webhookSecret },
-              config.adminIds,
+              config.editorIds,
             );
           } else {
-            const runner: RunnerHandle = await startPolling(bot, logger, config.adminIds);
+            const runner: RunnerHandle = await startPolling(bot, logger, config.editorIds);
             onStop("polling", () => (runner.isRunning() ? runner.stop() : Promise.resolve()));
           }
           readiness.started("bot");

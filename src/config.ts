@@ -66,6 +66,19 @@ const SECRET_MESSAGE = "must be 1-256 characters of A-Z, a-z, 0-9, _ and -";
 
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
+const USER_IDS = /^\s*\d+(\s*,\s*\d+)*\s*$/;
+const parseUserIds = (s: string | undefined): number[] =>
+  s ? s.split(",").map((id) => Number(id.trim())) : [];
+const userIdsVar = () =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(USER_IDS, "must be Telegram user ids separated by commas, e.g. 1234,5678")
+      .optional()
+      .transform(parseUserIds),
+  );
+
 const schema = z.object({
   BOT_TOKEN: z.preprocess(
     emptyToUndefined,
@@ -111,17 +124,9 @@ const schema = z.object({
       .default("https://api.telegram.org")
       .transform((u) => u.replace(/\/+$/, "")),
   ),
-  ADMIN_IDS: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .regex(
-        /^\s*\d+(\s*,\s*\d+)*\s*$/,
-        "must be Telegram user ids separated by commas, e.g. 1234,5678",
-      )
-      .optional()
-      .transform((s) => (s ? s.split(",").map((id) => Number(id.trim())) : [])),
-  ),
+  EDITOR_IDS: userIdsVar(),
+  /** the older name of EDITOR_IDS, still read (see editorIdsIssue) */
+  ADMIN_IDS: userIdsVar(),
   DEFAULT_LANGUAGE: z.preprocess(
     emptyToUndefined,
     z.enum(LANGUAGES, { error: `must be one of: ${LANGUAGES.join(", ")}` }).default("en"),
@@ -226,7 +231,8 @@ export interface Config {
   dataDir: string;
   contentDir: string;
   telegramApiRoot: string;
-  adminIds: number[];
+  /** the newsroom's editors (EDITOR_IDS, or its older name ADMIN_IDS): Telegram user ids */
+  editorIds: number[];
   defaultLanguage: Language;
   defaultTimezone: string;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -277,6 +283,10 @@ export function createConfig(env: Record<string, string | undefined>): Config {
   if (secretIssue && !issues.some((i) => i.variable === secretIssue.variable)) {
     issues.push(secretIssue);
   }
+  const editorsIssue = editorIdsIssue(env);
+  if (editorsIssue && !issues.some((i) => i.variable === editorsIssue.variable)) {
+    issues.push(editorsIssue);
+  }
   if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
   const e = parsed.data;
   return {
@@ -287,7 +297,7 @@ export function createConfig(env: Record<string, string | undefined>): Config {
     dataDir: e.DATA_DIR,
     contentDir: e.CONTENT_DIR,
     telegramApiRoot: e.TELEGRAM_API_ROOT,
-    adminIds: e.ADMIN_IDS,
+    editorIds: e.EDITOR_IDS.length > 0 ? e.EDITOR_IDS : e.ADMIN_IDS,
     defaultLanguage: e.DEFAULT_LANGUAGE,
     defaultTimezone: e.DEFAULT_TIMEZONE,
     logLevel: e.LOG_LEVEL,
@@ -313,6 +323,25 @@ function freeRateIssue(env: Record<string, string | undefined>): ConfigIssue | u
   return {
     variable: "BROADCAST_RATE",
     message: `may be above ${FREE_BROADCAST_RATE} (Telegram's free limit) only with PAID_BROADCAST=true (got "${env.BROADCAST_RATE}")`,
+  };
+}
+
+/**
+ * EDITOR_IDS is the editors' variable; ADMIN_IDS, its older name, is still
+ * read when EDITOR_IDS is empty. Both set to different ids is refused rather
+ * than one silently winning: an operator would not know which list is used.
+ */
+function editorIdsIssue(env: Record<string, string | undefined>): ConfigIssue | undefined {
+  const editors = env.EDITOR_IDS?.trim() ?? "";
+  const older = env.ADMIN_IDS?.trim() ?? "";
+  if (!USER_IDS.test(editors) || !USER_IDS.test(older)) return undefined;
+  const same = (a: number[], b: number[]) =>
+    a.length === b.length && a.every((id, i) => id === b[i]);
+  const sorted = (s: string) => [...new Set(parseUserIds(s))].sort((a, b) => a - b);
+  if (same(sorted(editors), sorted(older))) return undefined;
+  return {
+    variable: "EDITOR_IDS",
+    message: `and ADMIN_IDS (its older name) name different editors: set only EDITOR_IDS (got "${env.EDITOR_IDS}" and ADMIN_IDS "${env.ADMIN_IDS}")`,
   };
 }
 

@@ -4,7 +4,7 @@ import type { BotCommand } from "grammy/types";
 export interface CommandSpec {
   command: string;
   describe: string;
-  /** shown only to editors (ADMIN_IDS), in /help and in their own command menu */
+  /** shown only to editors (EDITOR_IDS), in /help and in their own command menu */
   editorsOnly?: true;
 }
 

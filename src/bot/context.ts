@@ -34,7 +34,7 @@ export interface BotDeps {
   /** Where /flash enqueues and whose jobs /stats counts; absent, the bot sends no flashes. */
   deliveryQueue?: DeliveryQueue;
   /** Editors: may publish, flash, edit and see stats. */
-  adminIds: number[];
+  editorIds: number[];
   defaultLanguage: Language;
   defaultTimezone: string;
   logger: Logger;

@@ -1,17 +1,18 @@
-import type { MaybeInaccessibleMessage } from "grammy/types";
+import type { Api } from "grammy";
+import type { ChatMember, MaybeInaccessibleMessage } from "grammy/types";
 import type { BotContext } from "./context.ts";
 
-const ADMIN_STATUSES = new Set(["creator", "administrator"]);
+const CHAT_ADMIN_STATUSES = new Set(["creator", "administrator"]);
 
-/** True when the sender is one of the editors named in ADMIN_IDS. */
+/** True when the sender is one of the editors named in EDITOR_IDS. */
 export function isEditor(ctx: BotContext): boolean {
-  return ctx.from !== undefined && ctx.deps.adminIds.includes(ctx.from.id);
+  return ctx.from !== undefined && ctx.deps.editorIds.includes(ctx.from.id);
 }
 
 /**
  * True when the sender may change this chat's subscription: anyone in a
- * private chat; in a group, its admins — an anonymous admin writes as the
- * group itself (sender_chat is the chat) — checked with getChatMember. A
+ * private chat; in a group, its chat admins — an anonymous chat admin writes
+ * as the group itself (sender_chat is the chat) — checked with getChatMember. A
  * press is always made by a user: the sender_chat of the message pressed on
  * says nothing about the presser.
  */
@@ -22,23 +23,37 @@ export async function canManageChat(ctx: BotContext): Promise<boolean> {
   if (chat.type === "channel") return false;
   if (!ctx.callbackQuery && ctx.senderChat?.id === chat.id) return true;
   if (!ctx.from || ctx.from.is_bot) return false;
-  const member = await ctx.api.getChatMember(chat.id, ctx.from.id);
-  return ADMIN_STATUSES.has(member.status);
+  return isChatAdmin(ctx, chat.id, ctx.from.id);
 }
 
-/** True when `userId` is an admin of `chatId` (creator or administrator). */
-export async function isAdminOf(
-  ctx: Pick<BotContext, "api">,
+/**
+ * True when `userId` is a chat admin of `chatId` (its creator or an
+ * administrator), asked of Telegram with getChatMember; Telegram's refusal
+ * (the bot cannot see the chat) is thrown. Any context with an `api` will do.
+ */
+export async function isChatAdmin(
+  ctx: { api: Pick<Api, "getChatMember"> },
   chatId: number,
   userId: number,
 ): Promise<boolean> {
   const member = await ctx.api.getChatMember(chatId, userId);
-  return ADMIN_STATUSES.has(member.status);
+  return CHAT_ADMIN_STATUSES.has(member.status);
 }
 
 /**
- * Middleware for commands that change a group: non-admins get one line
- * saying why, and nothing changes.
+ * True when the bot, as `member` of a channel (or group), may post there: it
+ * is the creator, or an administrator with the right to post messages.
+ */
+export function canPostMessages(member: ChatMember): boolean {
+  return (
+    member.status === "creator" ||
+    (member.status === "administrator" && member.can_post_messages === true)
+  );
+}
+
+/**
+ * Middleware for commands that change a group: anyone not one of its chat
+ * admins gets one line saying why, and nothing changes.
  */
 export async function requireChatAdmin(ctx: BotContext, next: () => Promise<void>): Promise<void> {
   if (await canManageChat(ctx)) return next();

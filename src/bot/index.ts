@@ -72,7 +72,7 @@ export function createBot(deps: BotDeps, options: BotOptions): Bot<BotContext> {
   });
   bot.use(i18n);
   // Other bots' messages are never commands for us. A message sent on behalf
-  // of a chat (an anonymous admin, a group upgrade) comes "from" a service bot
+  // of a chat (an anonymous chat admin, a group upgrade) comes "from" a service bot
   // with sender_chat set, and is the chat's own.
   bot.use((ctx, next) =>
     ctx.message?.from?.is_bot === true && !ctx.message.sender_chat ? undefined : next(),

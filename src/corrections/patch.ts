@@ -1,4 +1,5 @@
-import { escapeHtml, safeHref, sanitizeLine, sanitizeText } from "../digest/html.ts";
+import { safeHref, sanitizeLine, sanitizeText } from "../digest/html.ts";
+import { escapeHtml } from "../telegram/helpers.ts";
 
 /** What a correction changes in a sent message: an article's title, summary, link, or its withdrawal. */
 export interface Correction {

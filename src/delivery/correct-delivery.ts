@@ -6,11 +6,12 @@ import { createSentMessages, linkedArticleIds } from "../corrections/sent-messag
 import type { Translate } from "../digest/labels.ts";
 import type { Logger } from "../logger.ts";
 import type { Keys } from "../redis/keys.ts";
+import { isMessageGone, isNotModified } from "../telegram/helpers.ts";
 import type { DeliveryCounters } from "./counters.ts";
 import type { CorrectJobData } from "./queue.ts";
 import type { RateGate } from "./rate-gate.ts";
 import type { SlotAhead } from "./slot-ahead.ts";
-import { classifyTelegramError, isMessageGone, isNotModified } from "./telegram-errors.ts";
+import { classifyTelegramError } from "./telegram-errors.ts";
 import type { WatchOutcome } from "./watch-delivery.ts";
 
 export interface CorrectDeliveryDeps {

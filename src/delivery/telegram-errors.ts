@@ -119,23 +119,3 @@ function isNetworkFailure(err: unknown): boolean {
   if (typeof code === "string" && NETWORK_CODES.has(code)) return true;
   return err.cause !== undefined && err.cause !== err && isNetworkFailure(err.cause);
 }
-
-/**
- * True for Telegram's answer to an edit that changes nothing ("message is not
- * modified"): the message already shows what was asked, so callers ignore it.
- */
-export function isNotModified(err: unknown): boolean {
-  return err instanceof GrammyError && err.description.includes("message is not modified");
-}
-
-/**
- * True for Telegram's answer to an edit of a message that is no longer there
- * or no longer editable ("message to edit not found", "message can't be
- * edited"): nothing is left to change, so callers drop the edit.
- */
-export function isMessageGone(err: unknown): boolean {
-  return (
-    err instanceof GrammyError &&
-    /message to edit not found|message can't be edited/i.test(err.description)
-  );
-}

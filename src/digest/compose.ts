@@ -1,10 +1,11 @@
 import type { ArticleStore } from "../articles/article-store.ts";
 import type { Topic } from "../articles/topics.ts";
 import type { Chat } from "../chats/chat.ts";
+import { escapeHtml } from "../telegram/helpers.ts";
 import { buildDigest, type DigestChat, lastArticleAt } from "./build.ts";
 import { renderLabels, type Translate } from "./labels.ts";
 import { digestWindowStart, formatMoment, periodStartOf } from "./period.ts";
-import { escapeHtml, renderDigest } from "./render.ts";
+import { renderDigest } from "./render.ts";
 
 export interface ComposeDeps {
   articles: ArticleStore;

@@ -1,3 +1,5 @@
+import { escapeHtml } from "../telegram/helpers.ts";
+
 /**
  * A longer URL is shown unlinked: it is no plain article link, and link URLs count against
  * Telegram's limit on the total size of a message's entities.
@@ -22,13 +24,6 @@ export interface Span {
 export interface RichText {
   text: string;
   spans: Span[];
-}
-
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
-
-/** Escapes `& < > "` so any text is safe in Telegram HTML, both between tags and inside a quoted attribute. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => ESCAPES[c] ?? c);
 }
 
 const NAMED_ENTITIES = new Set(["lt", "gt", "amp", "quot"]);

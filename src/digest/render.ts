@@ -13,7 +13,7 @@ import {
 } from "./html.ts";
 import { type Budget, costOf, fits, MAX_ENTITIES, MAX_LINK_CHARS, splitRichText } from "./split.ts";
 
-export { escapeHtml, telegramTextLength } from "./html.ts";
+export { telegramTextLength } from "./html.ts";
 
 /** Telegram's limit on a message's text after entity parsing, in UTF-16 code units. */
 export const TELEGRAM_MAX_LENGTH = 4096;

@@ -75,7 +75,7 @@ describe("foundation commands", () => {
 
   it("/help shows editor commands to editors only", async () => {
     const editor = 4242;
-    const h = await startBotHarness({ adminIds: [editor] });
+    const h = await startBotHarness({ editors: [editor] });
     const reader = h.fake.addUser();
     const editorUser = h.fake.addUser({ id: editor });
     h.fake.sendText(reader.id, reader, "/help");

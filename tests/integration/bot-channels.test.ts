@@ -9,7 +9,7 @@ import { waitFor } from "../support/wait-for.ts";
 const NOW = Date.parse("2024-12-17T05:00:00Z"); // 07:00 in Kyiv, an hour before the default 08:00
 
 async function start(): Promise<BotHarness> {
-  return startBotHarness({ deps: { now: () => NOW } });
+  return startBotHarness({ now: NOW });
 }
 
 function buttons(message: SentMessage): string[] {

@@ -20,10 +20,8 @@ function invented(i: number, extra: Partial<ArticleInput> = {}): ArticleInput {
   };
 }
 
-async function start(): Promise<BotHarness & { clock: { now: number } }> {
-  const clock = { now: NOW };
-  const h = await startBotHarness({ deps: { now: () => clock.now } });
-  return Object.assign(h, { clock });
+async function start(): Promise<BotHarness> {
+  return startBotHarness({ now: NOW });
 }
 
 describe("/digest", () => {

@@ -13,7 +13,7 @@ const NEW_SUMMARY = "Invented summary, now corrected by an editor.";
 async function setup(options: { language?: string; editor?: boolean } = {}) {
   const h = await startBotHarness();
   const user = h.fake.addUser({ language_code: options.language ?? "en" });
-  if (options.editor !== false) h.deps.adminIds.push(user.id);
+  if (options.editor !== false) h.deps.editorIds.push(user.id);
   const { article } = await h.articles.put({
     url: "https://example.org/invented/needs-fixing",
     title: OLD_TITLE,
@@ -193,7 +193,7 @@ describe("/edit", () => {
     let now = Date.now();
     const h = await startBotHarness({ deps: { now: () => now, conversationIdleMs: 60_000 } });
     const user = h.fake.addUser();
-    h.deps.adminIds.push(user.id);
+    h.deps.editorIds.push(user.id);
     const chat = new Chat(h, user);
     const { article } = await h.articles.put({
       url: "https://example.org/invented/idle",
@@ -221,7 +221,7 @@ describe("/edit", () => {
     const { h, article, chat } = await setup({ editor: false });
     await chat.say(`/edit ${article.id}`, "This command is for editors.");
     const editor = h.fake.addUser();
-    h.deps.adminIds.push(editor.id);
+    h.deps.editorIds.push(editor.id);
     h.fake.sendText(editor.id, editor, `/edit ${article.id}`);
     const card = await h.fake.waitForMessage(editor.id);
     h.fake.pressButton(card, chat.user, `edit:title:${article.id}`);

@@ -47,7 +47,7 @@ async function setup(options: { language?: string; editor?: boolean } = {}) {
     },
   });
   const user = h.fake.addUser({ language_code: options.language ?? "en" });
-  if (options.editor !== false) h.deps.adminIds.push(user.id);
+  if (options.editor !== false) h.deps.editorIds.push(user.id);
   return { h, user, calls, editor: new Editor(h, user) };
 }
 
@@ -319,7 +319,7 @@ describe("/post", () => {
     let now = Date.parse("2024-12-17T09:00:00Z");
     const h = await startBotHarness({ deps: { now: () => now, conversationIdleMs: 60_000 } });
     const user = h.fake.addUser();
-    h.deps.adminIds.push(user.id);
+    h.deps.editorIds.push(user.id);
     const editor = new Editor(h, user);
     await editor.say("/post", "step 1 of 6");
     await editor.say(LINK, "Step 2 of 6");

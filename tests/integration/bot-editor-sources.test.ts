@@ -34,7 +34,7 @@ function block(text: string, name: string): string {
 
 async function editorView(h: BotHarness, language = "en") {
   const editor = h.fake.addUser({ language_code: language });
-  h.deps.adminIds.push(editor.id);
+  h.deps.editorIds.push(editor.id);
   h.fake.sendText(editor.id, editor, "/sources");
   const view = await h.fake.waitForMessage(editor.id);
   return { editor, view };

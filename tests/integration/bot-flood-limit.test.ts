@@ -1,5 +1,4 @@
 import type { Chat, User } from "grammy/types";
-import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { BotDeps } from "../../src/bot/context.ts";
 import { DEFAULT_FLOOD_LIMITS } from "../../src/bot/flood-limit-store.ts";
@@ -11,23 +10,13 @@ import { testRedisUrl } from "../support/redis.ts";
 import { callbackUpdate, commandUpdate, textMessage } from "../support/updates.ts";
 import { waitFor } from "../support/wait-for.ts";
 
-interface LogLine {
-  msg?: string;
-  level: number;
-}
-
-interface Started extends BotHarness {
-  logs: LogLine[];
-}
+type Started = BotHarness;
 
 async function start(deps: Partial<BotDeps> = {}): Promise<Started> {
-  const logs: LogLine[] = [];
-  const logger = pino({ level: "info" }, { write: (line: string) => logs.push(JSON.parse(line)) });
-  const h = await startBotHarness({ deps: { logger, ...deps } });
-  return Object.assign(h, { logs });
+  return startBotHarness({ logs: "info", deps });
 }
 
-const errors = (h: Started) => h.logs.filter((l) => l.level >= 50);
+const errors = (h: Started) => h.logs.errors();
 const isNotice = (m: SentMessage) => m.text.startsWith("Too many requests");
 
 /** Waits until every update queued before it in `chat` was handled: a press is answered in order. */

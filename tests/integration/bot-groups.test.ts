@@ -1,9 +1,9 @@
 import type { Chat, InlineKeyboardMarkup, Update, User } from "grammy/types";
-import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { ArticleInput } from "../../src/articles/article.ts";
 import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
 import type { SentMessage } from "../support/fake-telegram.ts";
+import type { LogLine } from "../support/log-capture.ts";
 import { messageUpdate, textMessage } from "../support/updates.ts";
 import { waitFor } from "../support/wait-for.ts";
 
@@ -23,33 +23,18 @@ function invented(i: number, extra: Partial<ArticleInput> = {}): ArticleInput {
   };
 }
 
-interface LogLine {
-  msg?: string;
-  level: number;
-}
-
 interface Started extends BotHarness {
-  logs: LogLine[];
   /** "update failed" errors the bot logged. */
   failures(): LogLine[];
 }
 
 async function start(): Promise<Started> {
-  const logs: LogLine[] = [];
-  const logger = pino(
-    { level: "info" },
-    {
-      write(line: string) {
-        logs.push(JSON.parse(line) as LogLine);
-      },
-    },
-  );
-  const h = await startBotHarness({ deps: { now: () => NOW, logger } });
-  return Object.assign(h, { logs, failures: () => logs.filter((l) => l.level >= 50) });
+  const h = await startBotHarness({ now: NOW, logs: "info" });
+  return Object.assign(h, { failures: () => h.logs.errors() });
 }
 
 function logged(h: Started, msg: string): number {
-  return h.logs.filter((l) => l.msg === msg).length;
+  return h.logs.lines.filter((l) => l.msg === msg).length;
 }
 
 /** Every update sent before it has been handled once the bot answers /help in `chat`. */

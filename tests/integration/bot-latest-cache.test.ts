@@ -68,7 +68,7 @@ describe("/latest answers built once", () => {
     const h = await startBotHarness();
     const { article } = await h.articles.put(invented(1));
     const editor = h.fake.addUser({ language_code: "en" });
-    h.deps.adminIds.push(editor.id);
+    h.deps.editorIds.push(editor.id);
     expect((await ask(h, editor, "/latest 1")).text).toContain("Invented cached headline 1");
 
     const card = await ask(h, editor, `/edit ${article.id}`);

@@ -6,7 +6,6 @@ import { describe, expect, it } from "vitest";
 import { PRESS_RULES, pressPrefix } from "../../src/bot/keyboards/press-rules.ts";
 import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
 import type { SentMessage } from "../support/fake-telegram.ts";
-import { captureLogs } from "../support/log-capture.ts";
 import { snapshotKeys } from "../support/redis-snapshot.ts";
 import { callbackUpdate } from "../support/updates.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -96,7 +95,7 @@ const TABLE: Record<string, (ids: Ids, fp: string) => string[]> = {
 /** Data that no button sends: refused with an answer that says nothing. */
 const UNKNOWN = ["", "x", "SET/0/0/1/f", "settings", "chan", "/set/0/0", "🙂", "a".repeat(64)];
 
-type Harness = BotHarness & { logs: ReturnType<typeof captureLogs> };
+type Harness = BotHarness;
 
 async function setUp(): Promise<{
   h: Harness;
@@ -105,12 +104,8 @@ async function setUp(): Promise<{
   groupMenu: SentMessage;
   privateMenu: SentMessage;
 }> {
-  const logs = captureLogs();
   const editorId = 77_000_001;
-  const h = Object.assign(
-    await startBotHarness({ adminIds: [editorId], deps: { logger: logs.logger } }),
-    { logs },
-  );
+  const h = await startBotHarness({ editors: [editorId], logs: "debug" });
   h.fake.addUser({ id: editorId });
   const admin = h.fake.addUser();
   const member = h.fake.addUser();

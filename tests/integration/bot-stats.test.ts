@@ -1,35 +1,17 @@
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDeliveryCounters } from "../../src/delivery/counters.ts";
-import { createDeliveryQueue, enqueueDigest, enqueueFlash } from "../../src/delivery/queue.ts";
-import { createRedis } from "../../src/redis/connection.ts";
-import { createKeys } from "../../src/redis/keys.ts";
+import { enqueueDigest, enqueueFlash } from "../../src/delivery/queue.ts";
 import { startBotHarness } from "../support/bot-harness.ts";
-import { createFakeTelegram } from "../support/fake-telegram.ts";
-import { deleteByPrefix, randomPrefix, testRedisUrl } from "../support/redis.ts";
 
 // Invented articles for tests only: example.org links, made-up outlets and text.
 const HOUR = 3_600_000;
 
 async function setup(options: { withQueue: boolean; language?: string }) {
-  const fake = await createFakeTelegram();
-  const editor = fake.addUser({ language_code: options.language ?? "en" });
-  const prefix = randomPrefix();
-  const keys = createKeys(prefix);
-  const redis = createRedis(testRedisUrl());
-  const queue = createDeliveryQueue({ connection: redis, keys });
-  onTestFinished(async () => {
-    await queue.close();
-    await deleteByPrefix(redis, prefix);
-    await redis.quit();
-    await fake.close();
-  });
-  const h = await startBotHarness({
-    fake,
-    prefix,
-    adminIds: [editor.id],
-    deps: options.withQueue ? { deliveryQueue: queue } : {},
-  });
-  return { h, fake, editor, queue };
+  const h = await startBotHarness({ queue: { connected: options.withQueue } });
+  const editor = h.fake.addUser({ language_code: options.language ?? "en" });
+  h.deps.editorIds.push(editor.id);
+  if (!h.queue) throw new Error("the harness made no queue");
+  return { h, fake: h.fake, editor, queue: h.queue };
 }
 
 async function someActivity(

@@ -25,14 +25,14 @@ async function subscribe(
 
 describe("/status", () => {
   it("says a chat the bot keeps nothing for is not subscribed", async () => {
-    const h = await startBotHarness({ deps: { now: () => NOW } });
+    const h = await startBotHarness({ now: NOW });
     const user = h.fake.addUser();
     const reply = await askStatus(h, user.id, user.id);
     expect(reply.text).toBe("⏸ Not subscribed. Send /subscribe to choose topics and times.");
   });
 
   it("shows topics, times, zone, the next digest in the chat's zone and the last one", async () => {
-    const h = await startBotHarness({ deps: { now: () => NOW } });
+    const h = await startBotHarness({ now: NOW });
     const user = h.fake.addUser();
     await subscribe(h, user.id, "private", {
       topics: ["kursk", "air-war"],
@@ -56,7 +56,7 @@ describe("/status", () => {
   });
 
   it("shows the kept settings of an unsubscribed chat, without a next digest", async () => {
-    const h = await startBotHarness({ deps: { now: () => NOW } });
+    const h = await startBotHarness({ now: NOW });
     const user = h.fake.addUser();
     await subscribe(h, user.id, "private", { topics: [], times: ["07:30"], tz: "Europe/Kyiv" });
     await h.chats.setStatus(user.id, "paused");
@@ -68,7 +68,7 @@ describe("/status", () => {
   });
 
   it("answers in Ukrainian with dates in Ukrainian", async () => {
-    const h = await startBotHarness({ deps: { now: () => NOW } });
+    const h = await startBotHarness({ now: NOW });
     const user = h.fake.addUser({ language_code: "uk" });
     await subscribe(h, user.id, "private", {
       topics: ["kursk"],
@@ -84,7 +84,7 @@ describe("/status", () => {
   });
 
   it("is open to every member of a group, before and after /subscribe", async () => {
-    const h = await startBotHarness({ deps: { now: () => NOW } });
+    const h = await startBotHarness({ now: NOW });
     const member = h.fake.addUser();
     const group = h.fake.addChat({ type: "supergroup", title: "Readers", members: [member] });
     expect((await askStatus(h, group.id, member.id)).text).toContain("Not subscribed");

@@ -5,7 +5,6 @@ import { COMMANDS } from "../../src/bot/commands.ts";
 import { PRESS_RULES, pressRule } from "../../src/bot/keyboards/press-rules.ts";
 import type { Chat } from "../../src/chats/chat.ts";
 import { startBotHarness } from "../support/bot-harness.ts";
-import { captureLogs } from "../support/log-capture.ts";
 import {
   BOT_USERNAME,
   callbackUpdate,
@@ -233,9 +232,9 @@ const spec: fc.Arbitrary<Spec> = fc.oneof(
 
 describe("the bot under random updates", () => {
   it("never fails, writes only where it was asked, and lets no one change what they do not manage", async () => {
-    const logs = captureLogs();
     const editorId = 78_000_001;
-    const h = await startBotHarness({ adminIds: [editorId], deps: { logger: logs.logger } });
+    const h = await startBotHarness({ editors: [editorId], logs: "debug" });
+    const { logs } = h;
     await h.stop(); // updates go straight to handleUpdate, one at a time
     const { fake } = h;
     for (const article of ARTICLES) await h.articles.put(article);

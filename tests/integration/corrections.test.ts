@@ -40,7 +40,7 @@ async function live(): Promise<Live> {
   const h = await startBotHarness({
     fake,
     prefix,
-    adminIds: [editor.id],
+    editors: [editor.id],
     deps: { deliveryQueue: queue },
   });
   h.deps.onCorrection = createCorrector({ redis: h.redis, keys, queue });

@@ -245,7 +245,7 @@ async function live(): Promise<Live> {
   const h = await startBotHarness({
     fake,
     prefix,
-    adminIds: [editor.id],
+    editors: [editor.id],
     deps: { deliveryQueue: queue },
   });
   const i18n = createI18n<BotContext>("en");

@@ -11,11 +11,13 @@ import type { BotContext, BotDeps } from "../../src/bot/context.ts";
 import { createBot } from "../../src/bot/index.ts";
 import { ALLOWED_UPDATES } from "../../src/bot/polling.ts";
 import { type ChatStore, createChatStore } from "../../src/chats/chat-store.ts";
+import { createDeliveryQueue, type DeliveryQueue } from "../../src/delivery/queue.ts";
 import { createFeedStateStore } from "../../src/feeds/feed-state.ts";
 import { loadSources } from "../../src/feeds/sources.ts";
 import { createRedis } from "../../src/redis/connection.ts";
 import { createKeys, type Keys } from "../../src/redis/keys.ts";
 import { createFakeTelegram, type FakeTelegram } from "./fake-telegram.ts";
+import { captureLogs, type LogCapture } from "./log-capture.ts";
 import { deleteByPrefix, randomPrefix, testRedisUrl } from "./redis.ts";
 
 export const TOPICS_FILE = fileURLToPath(new URL("../../content/topics.json", import.meta.url));
@@ -26,9 +28,18 @@ export interface BotHarnessOptions {
   fake?: FakeTelegram;
   /** Reuse a key prefix (a "restart" on the same data); by default a random one. */
   prefix?: string;
-  /** Editors' user ids (ADMIN_IDS). */
-  adminIds?: number[];
-  /** Overrides of the bot's dependencies (e.g. a pinned clock). */
+  /** Editors' user ids (EDITOR_IDS); `h.deps.editorIds.push(id)` adds one later. */
+  editors?: number[];
+  /** Pins the bot's clock at this moment (ms); the test moves it with `h.clock.now`. */
+  now?: number;
+  /** Keeps the bot's log lines of this level and up in `h.logs`; by default none are kept. */
+  logs?: "info" | "debug";
+  /**
+   * A delivery queue (BullMQ) on the test Redis in `h.queue`, closed after the
+   * test; `connected`: the bot enqueues flashes there and /stats counts it.
+   */
+  queue?: { connected: boolean };
+  /** Overrides of the bot's dependencies (win over everything above). */
   deps?: Partial<BotDeps>;
 }
 
@@ -42,6 +53,12 @@ export interface BotHarness {
   chats: ChatStore;
   topics: Topic[];
   deps: BotDeps;
+  /** The bot's time when `now` was given: set `clock.now` to move it. */
+  clock: { now: number };
+  /** What the bot logged, when `logs` was given (empty otherwise). */
+  logs: LogCapture;
+  /** The delivery queue, when `queue` was given. */
+  queue: DeliveryQueue | undefined;
   bot: Bot<BotContext>;
   /** Stops polling and builds a fresh bot on the same stores and fake, as a process restart would. */
   restart(): Promise<void>;
@@ -50,9 +67,11 @@ export interface BotHarness {
 }
 
 /**
- * Starts the bot the way production does (createBot + @grammyjs/runner long
- * polling) against a fake Telegram and a fresh key prefix. Call it inside a
- * test; everything is stopped and deleted when the test finishes.
+ * The one way bot tests start the bot: the way production does (createBot +
+ * @grammyjs/runner long polling) against a fake Telegram and a fresh key
+ * prefix, with the editors, clock, log capture and queue a test asks for.
+ * Call it inside a test; everything is stopped and deleted when the test
+ * finishes.
  */
 export async function startBotHarness(options: BotHarnessOptions = {}): Promise<BotHarness> {
   const fake = options.fake ?? (await createFakeTelegram());
@@ -65,6 +84,9 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     defaults: { lang: "en", tz: "Europe/Kyiv" },
     topicIds: new Set(topics.map((t) => t.id)),
   });
+  const clock = { now: options.now ?? Date.now() };
+  const logs = captureLogs(options.logs ?? "silent");
+  const queue = options.queue ? createDeliveryQueue({ connection: redis, keys }) : undefined;
   const deps: BotDeps = {
     articles,
     chats,
@@ -72,15 +94,16 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     sources: loadSources(SOURCES_FILE),
     feedState: createFeedStateStore(redis, keys),
     tagger: createTagger(topics),
-    adminIds: options.adminIds ?? [],
+    editorIds: [...(options.editors ?? [])],
     defaultLanguage: "en",
     defaultTimezone: "Europe/Kyiv",
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
-    now: Date.now,
+    logger: options.logs ? logs.logger : pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+    now: options.now === undefined ? Date.now : () => clock.now,
     redis,
     keys,
     // tests press and type at machine speed; the flood-limit tests set the limits they check
     floodLimits: { user: undefined, group: undefined },
+    ...(queue && options.queue?.connected ? { deliveryQueue: queue } : {}),
     ...options.deps,
   };
 
@@ -105,6 +128,9 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     chats,
     topics,
     deps,
+    clock,
+    logs,
+    queue,
     bot: launch(),
     async restart() {
       await stop();
@@ -115,6 +141,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
 
   onTestFinished(async () => {
     await stop();
+    await queue?.close();
     if (!options.fake) await fake.close();
     if (!options.prefix) await deleteByPrefix(redis, prefix);
     redis.disconnect();

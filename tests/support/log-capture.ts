@@ -18,8 +18,8 @@ export interface LogCapture {
   errors(): LogLine[];
 }
 
-/** A pino logger (debug and up) that keeps its lines in memory, for tests that check what was logged. */
-export function captureLogs(): LogCapture {
+/** A pino logger (`level` and up, debug by default) that keeps its lines in memory, for tests that check what was logged. */
+export function captureLogs(level: "debug" | "info" | "silent" = "debug"): LogCapture {
   const lines: LogLine[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -29,6 +29,6 @@ export function captureLogs(): LogCapture {
       done();
     },
   });
-  const logger = pino({ level: "debug" }, sink);
+  const logger = pino({ level }, sink);
   return { logger, lines, errors: () => lines.filter((l) => l.level >= ERROR_LEVEL) };
 }

@@ -23,7 +23,7 @@ describe("createConfig", () => {
       dataDir: "./data",
       contentDir: "./content",
       telegramApiRoot: "https://api.telegram.org",
-      adminIds: [],
+      editorIds: [],
       defaultLanguage: "en",
       defaultTimezone: "Europe/Kyiv",
       logLevel: "info",
@@ -73,14 +73,33 @@ describe("createConfig", () => {
     }
   });
 
-  it("parses admin ids and trims the API root", () => {
+  it("parses editor ids (ADMIN_IDS) and trims the API root", () => {
     const config = createConfig({
       BOT_TOKEN: token,
       ADMIN_IDS: " 12, 34 ",
       TELEGRAM_API_ROOT: "http://127.0.0.1:8081/",
     });
-    expect(config.adminIds).toEqual([12, 34]);
+    expect(config.editorIds).toEqual([12, 34]);
     expect(config.telegramApiRoot).toBe("http://127.0.0.1:8081");
+  });
+
+  it("reads editors from EDITOR_IDS, and from ADMIN_IDS, its older name, when EDITOR_IDS is empty", () => {
+    expect(createConfig({ BOT_TOKEN: token, EDITOR_IDS: "56,78" }).editorIds).toEqual([56, 78]);
+    expect(createConfig({ BOT_TOKEN: token, EDITOR_IDS: " ", ADMIN_IDS: "12" }).editorIds).toEqual([
+      12,
+    ]);
+    const both = { BOT_TOKEN: token, EDITOR_IDS: "34,12", ADMIN_IDS: "12, 34" };
+    expect(createConfig(both).editorIds).toEqual([34, 12]);
+  });
+
+  it("refuses EDITOR_IDS and ADMIN_IDS naming different editors, and a bad EDITOR_IDS", () => {
+    const issues = issuesOf({ BOT_TOKEN: token, EDITOR_IDS: "12", ADMIN_IDS: "12,34" });
+    expect(Object.keys(issues)).toEqual(["EDITOR_IDS"]);
+    expect(issues.EDITOR_IDS).toContain("ADMIN_IDS");
+    expect(issues.EDITOR_IDS).toContain("set only EDITOR_IDS");
+    const bad = issuesOf({ BOT_TOKEN: token, EDITOR_IDS: "alice" });
+    expect(Object.keys(bad)).toEqual(["EDITOR_IDS"]);
+    expect(bad.EDITOR_IDS).toContain("Telegram user ids");
   });
 
   it("runs every part by default, with Telegram's free broadcast rate and an hour's grace", () => {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { capTitle } from "../../src/articles/article.ts";
-import { escapeHtml, sanitizeLine } from "../../src/digest/html.ts";
+import { sanitizeLine } from "../../src/digest/html.ts";
 import {
   type RenderItem,
   type RenderLabels,
@@ -11,6 +11,7 @@ import {
   telegramTextLength,
 } from "../../src/digest/render.ts";
 import { MAX_ENTITIES, MAX_LINK_CHARS } from "../../src/digest/split.ts";
+import { escapeHtml } from "../../src/telegram/helpers.ts";
 import { parseTelegramHtml, telegramLength } from "../support/telegram-html.ts";
 
 // Everything here is generated noise on example.* domains: no real article.

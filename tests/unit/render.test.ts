@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MAX_URL_LENGTH, sanitizeLine, sanitizeText } from "../../src/digest/html.ts";
 import {
-  escapeHtml,
   type RenderItem,
   type RenderLabels,
   type RenderOptions,
@@ -10,6 +9,7 @@ import {
   telegramTextLength,
 } from "../../src/digest/render.ts";
 import { MAX_ENTITIES, MAX_LINK_CHARS } from "../../src/digest/split.ts";
+import { escapeHtml } from "../../src/telegram/helpers.ts";
 import { parseTelegramHtml, telegramLength } from "../support/telegram-html.ts";
 
 // Invented items: example.* URLs, made-up outlets and summaries.

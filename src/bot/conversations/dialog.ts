@@ -1,5 +1,5 @@
 import { GrammyError, type InlineKeyboard } from "grammy";
-import { isNotModified } from "../../delivery/telegram-errors.ts";
+import { isNotModified } from "../../telegram/helpers.ts";
 import type { BotDeps } from "../context.ts";
 import { type BotConversation, type Command, type ConversationContext, commandOf } from "./kit.ts";
 

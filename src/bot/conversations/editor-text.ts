@@ -4,8 +4,9 @@ import { summarizeExtractive } from "../../articles/extractive.ts";
 import { summarize } from "../../articles/summarize.ts";
 import { toRenderItem } from "../../digest/article-item.ts";
 import { renderLabels } from "../../digest/labels.ts";
-import { escapeHtml, renderItem } from "../../digest/render.ts";
+import { renderItem } from "../../digest/render.ts";
 import type { Source } from "../../feeds/sources.ts";
+import { escapeHtml } from "../../telegram/helpers.ts";
 import type { BotContext } from "../context.ts";
 import type { ConversationContext } from "./kit.ts";
 

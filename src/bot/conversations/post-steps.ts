@@ -3,7 +3,7 @@ import type { ArticleInput, Urgency } from "../../articles/article.ts";
 import { SUMMARY_MAX_CHARS } from "../../articles/article.ts";
 import type { Topic } from "../../articles/topics.ts";
 import { LANGUAGES } from "../../config.ts";
-import { escapeHtml } from "../../digest/render.ts";
+import { escapeHtml } from "../../telegram/helpers.ts";
 import type { BotDeps } from "../context.ts";
 import { LANGUAGE_NAMES } from "../menus/settings-text.ts";
 import type { Answer, Dialog } from "./dialog.ts";

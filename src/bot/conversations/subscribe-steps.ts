@@ -3,7 +3,7 @@ import { type Chat, DEFAULT_TIMES, MAX_TIMES, newsLanguages } from "../../chats/
 import { nextDueAt } from "../../chats/next-due.ts";
 import { parseTimes, parseTimeZone, type SettingError } from "../../chats/settings.ts";
 import type { Language } from "../../config.ts";
-import { escapeHtml } from "../../digest/render.ts";
+import { escapeHtml } from "../../telegram/helpers.ts";
 import type { BotContext, BotDeps } from "../context.ts";
 import { formatDigestTime, settingsLines } from "../features/status.ts";
 import { backKeyboard, confirmKeyboard, parseConfirmPress } from "../keyboards/confirm.ts";

@@ -1,7 +1,7 @@
 import { GrammyError, type MiddlewareFn } from "grammy";
 import type { Chat } from "../../chats/chat.ts";
 import type { BotContext, BotDeps } from "../context.ts";
-import { isAdminOf } from "../guards.ts";
+import { isChatAdmin } from "../guards.ts";
 import { Dialog } from "./dialog.ts";
 import {
   type BotConversation,
@@ -46,7 +46,7 @@ export function createSubscribeConversation(deps: BotDeps): MiddlewareFn<BotCont
 /** Whether `userId` is a chat admin of `chatId`; an API refusal (left, no rights) reads as no. */
 async function chatAdmin(c: ConversationContext, chatId: number, userId: number) {
   try {
-    return await isAdminOf(c, chatId, userId);
+    return await isChatAdmin(c, chatId, userId);
   } catch (err) {
     if (err instanceof GrammyError) return false;
     throw err;

@@ -2,12 +2,12 @@ import { Composer, GrammyError, InlineKeyboard } from "grammy";
 import type { ChatFullInfo } from "grammy/types";
 import type { Chat } from "../../chats/chat.ts";
 import { nextDueAt } from "../../chats/next-due.ts";
-import { isNotModified } from "../../delivery/telegram-errors.ts";
-import { escapeHtml } from "../../digest/render.ts";
+import { escapeHtml, isNotModified } from "../../telegram/helpers.ts";
 import type { BotContext } from "../context.ts";
 import { enterSubscribe } from "../conversations/subscribe.ts";
-import { isAdminOf } from "../guards.ts";
+import { canPostMessages, isChatAdmin } from "../guards.ts";
 import { openSettings } from "./settings.ts";
+import { formatDigestTime } from "./status.ts";
 
 const ALERT_TITLE_CHARS = 40;
 
@@ -32,10 +32,7 @@ function isRefusal(err: unknown): boolean {
 
 async function botCanPost(ctx: BotContext, chatId: number): Promise<boolean> {
   try {
-    const bot = await ctx.api.getChatMember(chatId, ctx.me.id);
-    return (
-      bot.status === "creator" || (bot.status === "administrator" && bot.can_post_messages === true)
-    );
+    return canPostMessages(await ctx.api.getChatMember(chatId, ctx.me.id));
   } catch (err) {
     if (isRefusal(err)) return false;
     throw err;
@@ -43,13 +40,13 @@ async function botCanPost(ctx: BotContext, chatId: number): Promise<boolean> {
 }
 
 /** undefined when Telegram would not say (the bot lost access to the channel). */
-async function userIsAdmin(
+async function userIsChatAdmin(
   ctx: BotContext,
   chatId: number,
   userId: number,
 ): Promise<boolean | undefined> {
   try {
-    return await isAdminOf(ctx, chatId, userId);
+    return await isChatAdmin(ctx, chatId, userId);
   } catch (err) {
     if (isRefusal(err)) return undefined;
     throw err;
@@ -68,17 +65,7 @@ function shortTitle(chat: Chat): string {
 }
 
 function nextDigest(ctx: BotContext, chat: Chat): string {
-  const due = nextDueAt(chat, ctx.deps.now());
-  const when = new Intl.DateTimeFormat(ctx.t("date-locale"), {
-    timeZone: chat.tz,
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).format(due);
-  return `${when} (${chat.tz})`;
+  return formatDigestTime(ctx.t, chat.tz, nextDueAt(chat, ctx.deps.now()));
 }
 
 function statusLine(ctx: BotContext, chat: Chat): string {
@@ -124,8 +111,8 @@ async function editCard(ctx: BotContext, text: string, keyboard?: InlineKeyboard
 }
 
 /**
- * Links a channel to the sender's private chat: the bot must be an admin
- * that may post there and the sender one of its admins; each failure gets
+ * Links a channel to the sender's private chat: the bot must be a chat admin
+ * that may post there and the sender one of its chat admins; each failure gets
  * its own line. `shown` names the channel in those lines (@name or title).
  */
 async function linkChannel(ctx: BotContext, ref: string | number, shown: string): Promise<void> {
@@ -150,7 +137,7 @@ async function linkChannel(ctx: BotContext, ref: string | number, shown: string)
     await replyHtml(ctx, ctx.t("channels-bot-not-admin", { title }));
     return;
   }
-  if ((await userIsAdmin(ctx, found.id, userId)) !== true) {
+  if ((await userIsChatAdmin(ctx, found.id, userId)) !== true) {
     await replyHtml(ctx, ctx.t("channels-user-not-admin", { title }));
     return;
   }
@@ -177,8 +164,8 @@ type Action = "sub" | "set" | "off" | "unlink";
 
 /**
  * The chat behind a button, after checking again that the presser manages
- * it and is still one of its admins; otherwise the press is answered with
- * why, and undefined is returned. Unlinking needs no admin rights: anyone may
+ * it and is still one of its chat admins; otherwise the press is answered with
+ * why, and undefined is returned. Unlinking needs no chat admin's rights: anyone may
  * stop managing a channel.
  */
 async function pressedChat(ctx: BotContext, chatId: number, action: Action) {
@@ -189,17 +176,17 @@ async function pressedChat(ctx: BotContext, chatId: number, action: Action) {
     return undefined;
   }
   if (action === "unlink") return chat;
-  const admin = await userIsAdmin(ctx, chatId, userId);
-  if (admin === undefined) {
+  const chatAdmin = await userIsChatAdmin(ctx, chatId, userId);
+  if (chatAdmin === undefined) {
     await ctx.answerCallbackQuery({
       text: ctx.t("channels-bot-lost-access", { title: shortTitle(chat) }),
       show_alert: true,
     });
     return undefined;
   }
-  if (!admin) {
+  if (!chatAdmin) {
     await ctx.deps.chats.removeManager(chatId, userId);
-    ctx.log.info({ channel: chatId }, "manager is no longer an admin of the channel; unlinked");
+    ctx.log.info({ channel: chatId }, "manager is no longer a chat admin of the channel; unlinked");
     await ctx.answerCallbackQuery({
       text: ctx.t("channels-no-longer-admin", { title: shortTitle(chat) }),
       show_alert: true,
@@ -248,10 +235,10 @@ async function unlink(ctx: BotContext, chat: Chat, userId: number): Promise<void
 
 /**
  * Channels are managed from the owner's private chat: `/channel @name` or a
- * post forwarded from the channel links it (the bot must be an admin that
- * may post, the sender one of its admins); `/channels` lists what the sender
+ * post forwarded from the channel links it (the bot must be a chat admin that
+ * may post, the sender one of its chat admins); `/channels` lists what the sender
  * manages, each with Subscribe or Unsubscribe, Settings and Unlink — every
- * press checks the sender's admin rights again.
+ * press checks again that the sender is a chat admin.
  */
 export const channelsFeature = new Composer<BotContext>();
 const inPrivate = channelsFeature.chatType("private");

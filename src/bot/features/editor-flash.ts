@@ -1,6 +1,6 @@
 import { Composer } from "grammy";
 import { fanOutFlash } from "../../delivery/flash.ts";
-import { escapeHtml } from "../../digest/render.ts";
+import { escapeHtml } from "../../telegram/helpers.ts";
 import type { BotContext } from "../context.ts";
 import { requireEditor } from "../guards.ts";
 

@@ -1,9 +1,9 @@
 import { Composer, InlineKeyboard } from "grammy";
 import type { Article } from "../../articles/article.ts";
-import { isNotModified } from "../../delivery/telegram-errors.ts";
-import { escapeHtml, TELEGRAM_MAX_LENGTH } from "../../digest/render.ts";
+import { TELEGRAM_MAX_LENGTH } from "../../digest/render.ts";
 import type { FeedState } from "../../feeds/feed-state.ts";
 import type { Source } from "../../feeds/sources.ts";
+import { escapeHtml, isNotModified } from "../../telegram/helpers.ts";
 import type { BotContext } from "../context.ts";
 import { isEditor } from "../guards.ts";
 

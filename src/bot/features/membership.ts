@@ -1,21 +1,15 @@
 import { Composer } from "grammy";
 import type { ChatMember } from "grammy/types";
 import type { Chat } from "../../chats/chat.ts";
-import { escapeHtml } from "../../digest/render.ts";
+import { escapeHtml } from "../../telegram/helpers.ts";
 import type { BotContext } from "../context.ts";
+import { canPostMessages } from "../guards.ts";
 import { languageOf } from "../i18n.ts";
 
 function isIn(member: ChatMember): boolean {
   if (member.status === "restricted") return member.is_member;
   return (
     member.status === "member" || member.status === "administrator" || member.status === "creator"
-  );
-}
-
-function canPostInChannel(member: ChatMember): boolean {
-  return (
-    member.status === "creator" ||
-    (member.status === "administrator" && member.can_post_messages === true)
   );
 }
 
@@ -29,10 +23,10 @@ async function keepTitle(ctx: BotContext, record: Chat, title: string): Promise<
  * - private chat: blocked -> "blocked"; unblocked -> "paused" (the reader
  *   subscribes again with /subscribe);
  * - group or supergroup: added -> a record, not subscribed, in the language of
- *   whoever added the bot, and a welcome telling admins how to subscribe;
+ *   whoever added the bot, and a welcome telling chat admins how to subscribe;
  *   removed -> "left" (out of the schedule) and nothing more is sent;
  *   added again after that -> "paused" with every setting kept, and the
- *   welcome again, so admins re-subscribe knowingly. A join into a chat that
+ *   welcome again, so chat admins re-subscribe knowingly. A join into a chat that
  *   is already subscribed (Telegram sends one to the new supergroup when a
  *   group is upgraded) changes nothing and sends nothing;
  * - channel: removed, or no longer allowed to post -> "left", and the people
@@ -90,7 +84,7 @@ membershipFeature.chatType("channel").on("my_chat_member", async (ctx) => {
   const { chats } = ctx.deps;
   const { chat, new_chat_member: after } = ctx.myChatMember;
   await keepTitle(ctx, record, chat.title);
-  const canPost = canPostInChannel(after);
+  const canPost = canPostMessages(after);
   if (canPost && record.status === "left") {
     await chats.setStatus(record.id, "paused");
     ctx.log.info("may post in the channel again");

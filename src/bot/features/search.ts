@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
 import { queryProblem } from "../../articles/search-index.ts";
-import { escapeHtml } from "../../digest/render.ts";
 import { topStories } from "../../digest/stories.ts";
+import { escapeHtml } from "../../telegram/helpers.ts";
 import type { BotContext } from "../context.ts";
 import { replyWithStories, storyOptionsFor } from "../reply-articles.ts";
 

@@ -1,5 +1,5 @@
 import { Composer } from "grammy";
-import { escapeHtml } from "../../digest/render.ts";
+import { escapeHtml } from "../../telegram/helpers.ts";
 import type { BotContext } from "../context.ts";
 
 function sourcesText(ctx: BotContext): string {

@@ -4,7 +4,7 @@ import type { Topic } from "../../articles/topics.ts";
 import type { ChatSettings } from "../../chats/chat.ts";
 import { nextDueAt } from "../../chats/next-due.ts";
 import type { Language } from "../../config.ts";
-import { escapeHtml } from "../../digest/render.ts";
+import { escapeHtml } from "../../telegram/helpers.ts";
 import type { BotContext } from "../context.ts";
 
 type Translate = I18nFlavor["t"];

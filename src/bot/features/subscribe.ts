@@ -6,7 +6,7 @@ import { canManageChat, requireChatAdmin, showsButton } from "../guards.ts";
 /**
  * `/subscribe` (the conversation in conversations/subscribe.ts), `/unsubscribe`
  * (stops deliveries, keeps the settings for the next /subscribe) and
- * `/cancel`. In groups only admins may change the subscription; the
+ * `/cancel`. In groups only chat admins may change the subscription; the
  * conversation itself answers its owner's input, so what arrives here for
  * its buttons is a press on a menu that is no longer open.
  */

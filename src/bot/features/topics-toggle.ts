@@ -6,7 +6,7 @@ import { topicsMenu } from "../menus/topics-menu.ts";
 
 /**
  * `/topics`: the topics of this chat's digest, each a toggle. Anyone may look;
- * in a group only admins may toggle (checked on every press, features/settings.ts).
+ * in a group only chat admins may toggle (checked on every press, features/settings.ts).
  */
 export const topicsToggleFeature = new Composer<BotContext>();
 

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { Composer, InlineKeyboard } from "grammy";
-import { escapeHtml } from "../../digest/render.ts";
+import { escapeHtml } from "../../telegram/helpers.ts";
 import { createWatchStore, type WatchStore } from "../../watches/watch-store.ts";
 import { MAX_WATCH_WORDS, MAX_WATCHES, parseWatch } from "../../watches/watch-words.ts";
 import { ensureChatRecord } from "../chat-record.ts";
 import type { BotContext } from "../context.ts";
-import { canManageChat, isAdminOf } from "../guards.ts";
+import { canManageChat, isChatAdmin } from "../guards.ts";
 
 const REMOVE = /^watch-rm:(-?\d+):([0-9a-f]{8})$/;
 
@@ -95,7 +95,7 @@ watchFeature.callbackQuery(REMOVE, async (ctx) => {
   const from = ctx.from.id;
   // the chat comes from the data; the presser's rights are checked for that chat
   const allowed =
-    chatId > 0 ? chatId === from : await isAdminOf(ctx, chatId, from).catch(() => false);
+    chatId > 0 ? chatId === from : await isChatAdmin(ctx, chatId, from).catch(() => false);
   if (!allowed) {
     await ctx.answerCallbackQuery({ text: ctx.t("watch-only-admins"), show_alert: true });
     return;

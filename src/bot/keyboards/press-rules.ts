@@ -4,13 +4,13 @@ import { TARGET_MENU_IDS } from "../menus/settings-target.ts";
  * Who may press a button:
  * - `anyone`: it only reads and answers in the chat it was pressed in;
  * - `chat-manager`: it changes its target chat — anyone in a private chat
- *   (their own), a group's admins, a linked channel's managers
+ *   (their own), a group's chat admins, a linked channel's managers
  *   (settings-target.ts `mayManageTarget`);
  * - `channel-manager`: a channel the presser linked to their private chat
  *   (channels.ts checks again that they still administer it);
- * - `editor`: the editors of ADMIN_IDS;
+ * - `editor`: the editors of EDITOR_IDS;
  * - `conversation`: a step of /subscribe, which only the user who opened it
- *   (or, for an anonymous admin, the group's admins) moves, and whose saving
+ *   (or, for an anonymous chat admin, the group's chat admins) moves, and whose saving
  *   checks the rights again (conversations/subscribe.ts).
  */
 export type PressRight = "anyone" | "chat-manager" | "channel-manager" | "editor" | "conversation";

@@ -1,6 +1,6 @@
 import type { MenuFlavor } from "@grammyjs/menu";
 import type { Chat } from "../../chats/chat.ts";
-import { isNotModified } from "../../delivery/telegram-errors.ts";
+import { isNotModified } from "../../telegram/helpers.ts";
 import type { BotContext } from "../context.ts";
 import { settingErrorsText } from "../setting-errors.ts";
 import { changeTarget, shownTarget, storedTarget, targetOf } from "./settings-target.ts";

@@ -2,7 +2,7 @@ import { Menu, type MenuOptions } from "@grammyjs/menu";
 import { MAX_TIMES, newsLanguages } from "../../chats/chat.ts";
 import { commonTimeZones } from "../../chats/time-zones.ts";
 import { LANGUAGES, type Language } from "../../config.ts";
-import { escapeHtml } from "../../digest/render.ts";
+import { escapeHtml } from "../../telegram/helpers.ts";
 import type { BotContext } from "../context.ts";
 import { awaitInput, type TypedSetting } from "./awaiting-input.ts";
 import { answer, button, change, fingerprint, type MenuContext, outdated } from "./menu-kit.ts";
@@ -50,7 +50,7 @@ const same = (a: readonly string[], b: readonly string[]) => a.join() === b.join
  * Asks the user to type a value: the next text they send in this chat is
  * read as `setting` for the target chat (features/settings.ts applies it).
  * A forced reply makes it reach the bot in a group, where it sees only
- * replies and commands; the mention picks the admin who asked.
+ * replies and commands; the mention picks the chat admin who asked.
  */
 function ask(setting: TypedSetting, prompt: (ctx: BotContext) => string) {
   return async (ctx: MenuContext) => {

@@ -1,7 +1,7 @@
 import { type Chat, defaultSettings } from "../../chats/chat.ts";
 import type { SettingError } from "../../chats/settings.ts";
 import type { BotContext } from "../context.ts";
-import { canManageChat, isAdminOf } from "../guards.ts";
+import { canManageChat, isChatAdmin } from "../guards.ts";
 
 /**
  * The ids of every menu in settings-menu.ts and topics-menu.ts: their buttons
@@ -82,8 +82,8 @@ function remember(ctx: BotContext, chat: Chat): void {
 
 /**
  * Whether the user behind this update may change the target: in the chat
- * itself, guards.canManageChat (anyone in private, admins in a group); from
- * elsewhere, a manager the chat was linked by, or an admin of a group.
+ * itself, guards.canManageChat (anyone in private, chat admins in a group); from
+ * elsewhere, a manager the chat was linked by, or a chat admin of a group.
  */
 export async function mayManageTarget(ctx: BotContext): Promise<boolean> {
   const id = targetOf(ctx);
@@ -94,7 +94,7 @@ export async function mayManageTarget(ctx: BotContext): Promise<boolean> {
   if (!chat) return false;
   if (chat.managers.includes(from.id)) return true;
   if (chat.kind !== "group" && chat.kind !== "supergroup") return false;
-  return isAdminOf(ctx, id, from.id).catch(() => false);
+  return isChatAdmin(ctx, id, from.id).catch(() => false);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { type Chat, newsLanguages, type QuietHours } from "../../chats/chat.ts";
 import { commonTimeZones } from "../../chats/time-zones.ts";
 import type { Language } from "../../config.ts";
-import { escapeHtml } from "../../digest/render.ts";
+import { escapeHtml } from "../../telegram/helpers.ts";
 import type { BotContext } from "../context.ts";
 
 /** Each language's name in itself, as the language buttons show it. */
