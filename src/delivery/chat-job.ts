@@ -12,7 +12,7 @@ import {
 /** What a job for one chat (a digest or a flash) reads and sends with. */
 export interface ChatJobDeps extends SendPartsDeps {
   chats: ChatStore;
-  now: () => number;
+  clock: () => number;
   /** aborted when the worker closes: waits at the rate gate end */
   signal: AbortSignal;
 }
@@ -34,9 +34,13 @@ export async function startChatJob(
   jobId: string,
   data: { chatId: number },
 ): Promise<JobStart> {
-  const { log } = deps;
-  const read = (chatId: number) => Promise.all([deps.chats.get(chatId), log.flashedTo(chatId)]);
-  const [record, [first, flashed]] = await Promise.all([log.read(jobId), read(data.chatId)]);
+  const { deliveryLog } = deps;
+  const read = (chatId: number) =>
+    Promise.all([deps.chats.get(chatId), deliveryLog.flashedTo(chatId)]);
+  const [record, [first, flashed]] = await Promise.all([
+    deliveryLog.read(jobId),
+    read(data.chatId),
+  ]);
   const to = record.target ?? data.chatId;
   const [chat, flashedThere] = to === data.chatId ? [first, flashed] : await read(to);
   return { record, chat: chat?.status === "active" ? chat : undefined, flashed: flashedThere };
@@ -56,7 +60,7 @@ export function sendChatParts(
     chat,
     parts,
     record,
-    silent: isQuietAt(chat, deps.now()),
+    silent: isQuietAt(chat, deps.clock()),
     signal: deps.signal,
     ...after,
   });

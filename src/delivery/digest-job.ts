@@ -24,18 +24,18 @@ export async function deliverDigest(
   data: Pick<DigestJobData, "chatId">,
   slotAhead: SlotAhead,
 ): Promise<ChatOutcome | Deferred> {
-  const { log } = deps;
+  const { deliveryLog } = deps;
   const { record, chat, flashed } = await startChatJob(deps, jobId, data);
   if (record.done) return { outcome: "skipped", reason: "already delivered" };
   if (!chat) return { outcome: "skipped", reason: "chat not active" };
   let parts = record.parts;
   let cursor = record.cursor;
   // what had arrived by then is in the digest; the next one offers what came later
-  let composedAt = record.composedAt ?? deps.now();
+  let composedAt = record.composedAt ?? deps.clock();
   let lateFrom = record.lateFrom;
   let saveParts: (() => Promise<void>) | undefined;
   if (parts === undefined || cursor === undefined) {
-    composedAt = deps.now();
+    composedAt = deps.clock();
     const composed = await deps.compose(chat, { now: composedAt, flashed });
     if (!composed || composed.parts.length === 0) {
       return { outcome: "skipped", reason: "nothing new" };
@@ -46,7 +46,7 @@ export async function deliverDigest(
       composedAt,
       ...(lateFrom === undefined ? {} : { lateFrom }),
     };
-    saveParts = () => log.saveParts(jobId, composed.parts, digest);
+    saveParts = () => deliveryLog.saveParts(jobId, composed.parts, digest);
   }
   const delivered = cursor;
   const result = await sendChatParts(deps, jobId, chat, parts, record, {

@@ -28,7 +28,7 @@ export async function deliverFlash(
   data: FlashJobData,
   slotAhead: SlotAhead,
 ): Promise<ChatOutcome | Deferred> {
-  const { log } = deps;
+  const { deliveryLog } = deps;
   const { record, chat, flashed } = await startChatJob(deps, jobId, data);
   if (record.done) return { outcome: "skipped", reason: "already delivered" };
   if (!chat?.flash) return { outcome: "skipped", reason: "chat takes no flashes" };
@@ -42,12 +42,12 @@ export async function deliverFlash(
     if (!article) return { outcome: "skipped", reason: "article not found" };
     const rendered = renderFlash(chat, article, deps);
     parts = rendered;
-    saveParts = () => log.saveParts(jobId, rendered);
+    saveParts = () => deliveryLog.saveParts(jobId, rendered);
   }
   const result = await sendChatParts(deps, jobId, chat, parts, record, {
     saveParts,
     slotAhead,
-    onDelivered: (chatId) => log.markFlashedCall(chatId, data.articleId),
+    onDelivered: (chatId) => deliveryLog.markFlashedCall(chatId, data.articleId),
   });
   return outcomeOf(result);
 }

@@ -4,12 +4,12 @@ import { deliverCorrection } from "./correct-delivery.ts";
 import { deliverBatch } from "./digest-batch.ts";
 import { type DigestJobDeps, deliverBatchChat, deliverDigest } from "./digest-job.ts";
 import { deliverFlash, type FlashJobDeps } from "./flash-job.ts";
-import type { DeliveryOutcome } from "./job-outcome.ts";
+import type { Deferred, DeliveryOutcome } from "./job-outcome.ts";
 import { failJob, putBack } from "./job-retry.ts";
 import type { DeliveryJob, DeliveryJobData, DigestBatchJobData } from "./queue.ts";
 import { pauseForRetryAfter, type RateLimitedDeps } from "./rate-limited.ts";
 import type { SendPool } from "./send-pool.ts";
-import { takeSlotAhead } from "./slot-ahead.ts";
+import { type SlotAhead, takeSlotAhead } from "./slot-ahead.ts";
 import { classifyTelegramError } from "./telegram-errors.ts";
 import { deliverWatch, type WatchDeliveryDeps } from "./watch-delivery.ts";
 
@@ -68,21 +68,12 @@ async function runSingle(
   token?: string,
 ): Promise<DeliveryOutcome> {
   const { signal } = deps;
-  const jobId = job.id as string;
   try {
     const outcome = await deps.pool.run(
       async () => {
         // asked for now, it travels with the job's first reads; a job that sends nothing hands it back
         const slotAhead = takeSlotAhead(deps.gate, data.chatId, signal);
-        return (
-          data.kind === "digest"
-            ? deliverDigest(deps, jobId, data, slotAhead)
-            : data.kind === "flash"
-              ? deliverFlash(deps, jobId, data, slotAhead)
-              : data.kind === "watch"
-                ? deliverWatch({ ...deps, queue: deps.watchQueue }, job, data, slotAhead)
-                : deliverCorrection(deps, data, slotAhead)
-        ).finally(() => slotAhead.drop());
+        return deliverForChat(deps, job, data, slotAhead).finally(() => slotAhead.drop());
       },
       { urgent: true },
     );
@@ -97,5 +88,27 @@ async function runSingle(
     const context = { jobId: job.id, chatId: data.chatId, kind: failure.kind };
     if (failure.kind === "rate-limited") return pauseForRetryAfter(deps, failure, context);
     return failJob(deps, job, failure, context);
+  }
+}
+
+/** What a job for one chat does, by its kind. */
+function deliverForChat(
+  deps: ProcessorDeps,
+  job: DeliveryJob,
+  data: Exclude<DeliveryJobData, DigestBatchJobData>,
+  slotAhead: SlotAhead,
+): Promise<DeliveryOutcome | Deferred> {
+  const jobId = job.id as string;
+  switch (data.kind) {
+    case "digest":
+      return deliverDigest(deps, jobId, data, slotAhead);
+    case "flash":
+      return deliverFlash(deps, jobId, data, slotAhead);
+    case "watch": {
+      const watchDeps = { ...deps, log: deps.deliveryLog, now: deps.clock, queue: deps.watchQueue };
+      return deliverWatch(watchDeps, job, data, slotAhead);
+    }
+    default:
+      return deliverCorrection({ ...deps, now: deps.clock }, data, slotAhead);
   }
 }

@@ -77,7 +77,7 @@ export interface DeliveryWorkerOptions {
   closeTimeoutMs?: number;
   /** rate waits longer than this put the job aside instead of holding a slot (default 5 s) */
   maxWaitMs?: number;
-  now?: () => number;
+  clock?: () => number;
 }
 
 export interface DeliveryWorker {
@@ -103,13 +103,13 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   const rate = options.broadcastRate ?? 25;
   if (!(rate > 0)) throw new RangeError("broadcastRate must be above 0");
   const { keys, logger } = options;
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? Date.now;
   // BullMQ's own connection; it must not be auto-pipelined
   const redis = createRedis(options.redisUrl, { health: options.health });
   const onError = (what: string) =>
     options.health?.onError(what) ?? ((err: Error) => logger.error({ err }, what));
   const counters = createDeliveryCounters(options.redis, keys);
-  const log = createDeliveryLog(options.redis, keys);
+  const deliveryLog = createDeliveryLog(options.redis, keys);
   const gate = createRateGate(options.redis, keys, {
     perSecond: rate,
     ...(options.maxWaitMs === undefined ? {} : { maxWaitMs: options.maxWaitMs }),
@@ -124,16 +124,16 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
 
   const processor = createProcessor({
     ...options,
-    now,
+    clock,
     counters,
-    log,
+    deliveryLog,
     gate,
     paidBroadcast: paid,
     signal: stopping.signal,
     pool: createSendPool(concurrency),
     pauseQueue: (ms) => limits.rateLimit(ms),
     watchQueue: limits,
-    recordSent: recordSentOn(options.redis, keys, now),
+    recordSent: recordSentOn(options.redis, keys, clock),
   });
   const worker = new Worker<DeliveryJobData, DeliveryOutcome, DeliveryJobData["kind"]>(
     DELIVERY_QUEUE,
