@@ -23,7 +23,7 @@ import { type RemoteTelegram, startRemoteTelegram } from "./remote-telegram.ts";
 /**
  * What the delivery benchmarks (fanout, paced) run on: the fake Telegram in
  * its own process, a Redis, and deployments of subscribed chats delivered by
- * our scheduler and worker, wired as app.ts and start-delivery.ts wire them.
+ * our scheduler and worker, wired as src/app/ and start-delivery.ts wire them.
  */
 
 /** chats of the broadcast a worker delivers before it is measured */
@@ -36,9 +36,9 @@ const translate: Translate = (lang, key, vars) => i18n.t(lang, key, vars);
 /** The fake Telegram and a Redis one delivery benchmark runs against. */
 export interface BroadcastWorld {
   fake: RemoteTelegram;
-  /** for BullMQ's queue and the scheduler, as app.ts has it */
+  /** for BullMQ's queue and the scheduler, as src/app/app-redis.ts has it */
   redis: Redis;
-  /** the stores' auto-pipelined connection, as app.ts has it */
+  /** the stores' auto-pipelined connection, as src/app/app-redis.ts has it */
   stores: Redis;
   url: string;
   /** one Bot API client for every worker, as a process has one (its connections stay open) */

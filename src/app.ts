@@ -1,49 +1,31 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { RunnerHandle } from "@grammyjs/runner";
 import { Api, type Bot } from "grammy";
 import type { Redis } from "ioredis";
-import type { Article } from "./articles/article.ts";
-import { type ArticleStore, createArticleStore } from "./articles/article-store.ts";
-import { createClusters } from "./articles/clusters.ts";
-import { importContent } from "./articles/import-content.ts";
-import { createTagger } from "./articles/tagger.ts";
-import { loadTopics, type Topic } from "./articles/topics.ts";
+import { createAppBot } from "./app/app-bot.ts";
+import { createAppFeeds } from "./app/app-feeds.ts";
+import { connectAppRedis } from "./app/app-redis.ts";
+import { createArticleHook } from "./app/article-hook.ts";
+import { type RoleParts, startRoles } from "./app/start-roles.ts";
+import { StopStack } from "./app/stop-stack.ts";
+import { createStores } from "./app/stores.ts";
+import type { ArticleStore } from "./articles/article-store.ts";
+import type { Topic } from "./articles/topics.ts";
 import type { BotContext } from "./bot/context.ts";
 import { createI18n } from "./bot/i18n.ts";
-import { createBot } from "./bot/index.ts";
-import { startPolling, startWebhook } from "./bot/polling.ts";
-import { type ChatStore, createChatStore } from "./chats/chat-store.ts";
+import type { ChatStore } from "./chats/chat-store.ts";
 import type { Config } from "./config.ts";
-import { createCorrector } from "./corrections/corrector.ts";
-import { announcingPuts, createFlashHook } from "./delivery/flash.ts";
 import { createDeliveryQueue, type DeliveryQueue } from "./delivery/queue.ts";
-import { startDelivery } from "./delivery/start-delivery.ts";
-import { StartupError } from "./errors.ts";
-import { notifyEach } from "./feeds/feed-alerts.ts";
-import { createFeedStateStore } from "./feeds/feed-state.ts";
-import { createFeedPoller, type FeedPoller } from "./feeds/poller.ts";
+import type { FeedPoller } from "./feeds/poller.ts";
 import { loadSources } from "./feeds/sources.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { describeRedisUrl } from "./redis/address.ts";
-import {
-  closeRedis,
-  connectRedis,
-  createRedis,
-  storeConnectionOptions,
-} from "./redis/connection.ts";
-import { type EmbeddedRedis, startEmbeddedRedis } from "./redis/embedded.ts";
-import { createRedisHealth, type RedisHealth } from "./redis/health.ts";
-import { createKeys, type Keys } from "./redis/keys.ts";
-import { createLease } from "./redis/lease.ts";
+import type { RedisHealth } from "./redis/health.ts";
+import type { Keys } from "./redis/keys.ts";
 import { createReadiness } from "./server/health.ts";
 import { createHttpServer, type HttpServer } from "./server/http-server.ts";
 import { createMetrics, type Metrics } from "./server/metrics.ts";
 import { countSends } from "./server/send-metrics.ts";
-import { updateLabel } from "./server/update-label.ts";
-import { createWebhook } from "./server/webhook.ts";
 import { telegramClientOptions } from "./telegram/http-client.ts";
-import { createWatchHookOn } from "./watches/watch-hook.ts";
 
 export interface App {
   config: Config;
@@ -81,60 +63,17 @@ export interface App {
  * starts the embedded one) but starts no polling until `start()`.
  */
 export async function createApp(config: Config, logger = createLogger(config)): Promise<App> {
-  const stack: { name: string; stop: () => Promise<void> }[] = [];
-  const onStop = (name: string, stop: () => Promise<void>) => stack.push({ name, stop });
-  let stoppingStep: string | undefined;
-  // quiet when createApp itself failed: its one line of why is the caller's to print
-  const stopAll = async (quiet = false) => {
-    const stopping = stack.length > 0 && !quiet;
-    for (const { name, stop } of stack.splice(0).reverse()) {
-      stoppingStep = name;
-      await stop().then(
-        () => quiet || logger.info({ part: name }, `stopped ${name}`),
-        (err) => logger.error({ err, part: name }, `error while stopping ${name}`),
-      );
-    }
-    stoppingStep = undefined;
-    if (stopping) logger.info("stopped every part");
-  };
-
+  const stack = new StopStack(logger);
+  const { onStop } = stack;
   try {
-    let redisUrl = config.redisUrl;
-    if (!redisUrl) {
-      const embedded: EmbeddedRedis = await startEmbeddedRedis({ dataDir: config.dataDir, logger });
-      onStop("embedded redis-server", () => embedded.stop());
-      redisUrl = embedded.url;
-      logger.info({ dataDir: config.dataDir }, "started embedded redis-server");
-    }
-    const serverUrl = redisUrl;
-    // The stores' connection: auto-pipelining sends the commands of everything
-    // running at once (updates, delivery jobs) in one write. BullMQ's queues
-    // and workers must not share it, so they get a plain one. The stores'
-    // commands fail at once while Redis is down (the bot answers "try again");
-    // BullMQ's wait through the outage, as BullMQ requires.
-    const health = createRedisHealth({ logger, address: describeRedisUrl(redisUrl) });
-    const redis = createRedis(redisUrl, {
-      enableAutoPipelining: true,
-      ...storeConnectionOptions,
+    const {
+      url: redisUrl,
+      redis,
+      queueRedis,
       health,
-    });
-    const queueRedis = createRedis(redisUrl, { health });
-    onStop("redis connections", async () => {
-      await Promise.all([closeRedis(redis), closeRedis(queueRedis)]);
-    });
-    await connectRedis(redis, redisUrl, config.redisConnectTimeoutMs);
-    await connectRedis(queueRedis, redisUrl, config.redisConnectTimeoutMs);
-
-    const keys = createKeys(config.redisPrefix);
-    const articles = createArticleStore(redis, keys);
-    const topics = loadTopics(join(config.contentDir, "topics.json"));
-    const topicIds = new Set(topics.map((t) => t.id));
-    const tagger = createTagger(topics);
-    const clusters = createClusters(articles, tagger);
-    const chats = createChatStore(redis, keys, {
-      defaults: { lang: config.defaultLanguage, tz: config.defaultTimezone },
-      topicIds,
-    });
+    } = await connectAppRedis(config, logger, onStop);
+    const stores = createStores(config, redis);
+    const { keys, articles, chats, topics } = stores;
     const queue = createDeliveryQueue({ connection: queueRedis, keys });
     queue.on("error", health.onError("delivery queue error"));
     onStop("delivery queue", () => queue.close());
@@ -142,62 +81,12 @@ export async function createApp(config: Config, logger = createLogger(config)): 
       queueCounts: () => queue.getJobCounts(),
       subscribers: () => redis.zcard(keys.schedule()),
     });
-    const flash = createFlashHook({ redis, keys, chats, queue, logger });
-    const watch = createWatchHookOn({ redis, keys, queue, logger });
-    const onArticleStored = async (article: Article, created: boolean) => {
-      if (created) metrics.articleIngested();
-      await Promise.all([flash(article, created), watch(article, created)]);
-    };
+    const onArticleStored = createArticleHook({ redis, keys, chats, queue, logger, metrics });
     const sourcesFile = join(config.contentDir, "sources.json");
     const sources = existsSync(sourcesFile) ? loadSources(sourcesFile) : [];
-
-    const bot = createBot(
-      {
-        articles,
-        chats,
-        topics,
-        sources,
-        feedState: createFeedStateStore(redis, keys),
-        tagger,
-        editorIds: config.editorIds,
-        floodLimits: config.floodLimits,
-        defaultLanguage: config.defaultLanguage,
-        defaultTimezone: config.defaultTimezone,
-        logger,
-        now: Date.now,
-        redis,
-        keys,
-        deliveryQueue: queue,
-        onArticle: onArticleStored,
-        onCorrection: createCorrector({ redis, keys, queue, logger }),
-      },
-      { token: config.botToken, apiRoot: config.telegramApiRoot },
-    );
-    const handleUpdate = bot.handleUpdate.bind(bot);
-    bot.handleUpdate = (update, webhookReply) => {
-      metrics.update(updateLabel(update));
-      return handleUpdate(update, webhookReply);
-    };
-
-    const feeds = config.feedsEnabled
-      ? createFeedPoller({
-          connection: queueRedis,
-          health,
-          keys,
-          sources,
-          articles,
-          tagger,
-          clusters,
-          logger,
-          onArticle: onArticleStored,
-          onPolled: (source, result) => metrics.feedPoll(source, result),
-          notifyEditors: notifyEach(
-            config.editorIds,
-            (id, text) => bot.api.sendMessage(id, text),
-            logger,
-          ),
-        })
-      : undefined;
+    const shared = { ...stores, redis, queue, sources, logger, metrics, onArticleStored };
+    const bot = createAppBot(config, shared);
+    const feeds = createAppFeeds(config, { ...shared, queueRedis, health, bot });
 
     const readiness = createReadiness({ redis, expected: config.roles });
     const http =
@@ -207,15 +96,17 @@ export async function createApp(config: Config, logger = createLogger(config)): 
     const i18n = createI18n<BotContext>(config.defaultLanguage);
     const deliveryApi = new Api(config.botToken, telegramClientOptions(config.telegramApiRoot));
     countSends(deliveryApi, metrics);
-    const importContentDir = async () => {
-      const result = await importContent({
-        dir: config.contentDir,
-        store: announcingPuts(articles, onArticleStored, logger),
-        topicIds,
-        logger,
-        clusters,
-      });
-      logger.info({ ...result, failed: result.failed.length }, "imported content");
+    const parts: RoleParts = {
+      ...shared,
+      config,
+      redisUrl,
+      health,
+      bot,
+      feeds,
+      readiness,
+      http,
+      deliveryApi,
+      translate: (lang, key, vars) => i18n.t(lang, key, vars),
     };
 
     return {
@@ -232,107 +123,12 @@ export async function createApp(config: Config, logger = createLogger(config)): 
       feeds,
       metrics,
       http,
-      async start() {
-        const roles = new Set(config.roles);
-        if (http) {
-          await http.start();
-          onStop("HTTP server", () => http.stop());
-        }
-        if (roles.has("feeds")) {
-          const lease = createLease({
-            redis,
-            key: keys.lease("feeds"),
-            name: "feeds",
-            ttlMs: config.leaseMs,
-            logger,
-            async onAcquired() {
-              if (config.importContentOnStart) await importContentDir();
-              await feeds?.start();
-            },
-            onLost: async () => feeds?.stop(),
-          });
-          await lease.start();
-          onStop("feeds lease", () => lease.stop());
-          readiness.started("feeds");
-        }
-        const delivery = (part: "worker" | "scheduler") =>
-          startDelivery({
-            scheduler: part === "scheduler",
-            worker: part === "worker",
-            redisUrl: serverUrl,
-            redis,
-            keys,
-            queue,
-            api: deliveryApi,
-            chats,
-            articles,
-            topics,
-            translate: (lang, key, vars) => i18n.t(lang, key, vars),
-            logger,
-            health,
-            broadcastRate: config.broadcastRate,
-            paidBroadcast: config.paidBroadcast,
-            graceMs: config.digestGraceMinutes * 60_000,
-            onDigest: (timing) => metrics.digest(timing),
-          });
-        if (roles.has("worker")) {
-          const worker = delivery("worker");
-          onStop("delivery worker", () => worker.stop());
-          readiness.started("worker");
-        }
-        if (roles.has("scheduler")) {
-          let scheduler: { stop(): Promise<void> } | undefined;
-          const lease = createLease({
-            redis,
-            key: keys.lease("scheduler"),
-            name: "scheduler",
-            ttlMs: config.leaseMs,
-            logger,
-            async onAcquired() {
-              scheduler = delivery("scheduler");
-            },
-            async onLost() {
-              await scheduler?.stop();
-              scheduler = undefined;
-            },
-          });
-          await lease.start();
-          onStop("scheduler lease", () => lease.stop());
-          readiness.started("scheduler");
-        }
-        if (roles.has("bot")) {
-          if (config.webhookUrl && config.webhookSecret) {
-            if (!http)
-              throw new StartupError("WEBHOOK_URL needs the HTTP server: set HTTP_PORT above 0");
-            const webhook = createWebhook({
-              secret: config.webhookSecret,
-              redis,
-              keys,
-              logger,
-              handle: (update) => bot.handleUpdate(update),
-            });
-            http.addWebhook(new URL(config.webhookUrl).pathname, webhook);
-            onStop("webhook updates (the webhook stays set)", () => webhook.drain(5_000));
-            await startWebhook(
-              bot,
-              logger,
-              { url: config.webhookUrl, secret: config.webhookSecret },
-              config.editorIds,
-            );
-          } else {
-            const runner: RunnerHandle = await startPolling(bot, logger, config.editorIds);
-            onStop("polling", () => (runner.isRunning() ? runner.stop() : Promise.resolve()));
-          }
-          readiness.started("bot");
-        }
-        // stopped first: /readyz answers 503 while the rest shuts down
-        onStop("readiness (now 503)", async () => readiness.stopping());
-      },
-      stop: () => stopAll(),
-      stoppingStep: () => stoppingStep,
+      start: () => startRoles(parts, onStop),
+      stop: () => stack.stopAll(),
+      stoppingStep: () => stack.stoppingStep(),
     };
   } catch (err) {
-    await stopAll(true);
+    await stack.stopAll(true);
     throw err;
   }
 }

@@ -115,9 +115,9 @@ async function storyFlashed(
  * when nothing was pushed.
  */
 export function createFlashHook(
-  deps: FlashDeps & { now?: () => number },
+  deps: FlashDeps & { clock?: () => number },
 ): (article: Article, created: boolean) => Promise<FanOutResult | undefined> {
-  const clock = deps.now ?? Date.now;
+  const clock = deps.clock ?? Date.now;
   return async function onArticleStored(article, created) {
     if (article.urgency !== "flash") return undefined;
     // Anything older than the memory of past fan-outs may have been pushed already.

@@ -176,6 +176,102 @@ return 1
 `);
 
 /**
+ * What this process knows of the pause after a 429, which Redis keeps for
+ * every process: a send whose process heard "not paused" within
+ * PAUSE_FRESH_MS goes without asking again.
+ */
+class PauseKnowledge {
+  /** performance.now() until which this process knows sending is paused */
+  until = 0;
+  /** performance.now() when it last heard sending was not paused */
+  private heardUnpausedAt = Number.NEGATIVE_INFINITY;
+  private readonly redis: Redis;
+  private readonly keys: Keys;
+
+  constructor(redis: Redis, keys: Keys) {
+    this.redis = redis;
+    this.keys = keys;
+  }
+
+  heardPaused(until: number): void {
+    this.until = Math.max(this.until, until);
+  }
+
+  /** A reservation asked for at `askedAt` found sending not paused. */
+  heardUnpaused(askedAt: number): void {
+    this.heardUnpausedAt = Math.max(this.heardUnpausedAt, askedAt);
+  }
+
+  async pausedFor(): Promise<number> {
+    const asked = performance.now();
+    const left = Math.max(0, await this.redis.pttl(this.keys.ratePause()));
+    if (left > 0) this.heardPaused(asked + left);
+    else this.heardUnpausedAt = asked;
+    return left;
+  }
+
+  /** Whether a send may go now as far as pauses go, asking Redis only when what this process heard is stale. */
+  async unpaused(): Promise<boolean> {
+    const now = performance.now();
+    if (this.until > now) return false;
+    if (now - this.heardUnpausedAt <= PAUSE_FRESH_MS) return true;
+    return (await this.pausedFor()) === 0;
+  }
+}
+
+interface TakeDeps {
+  pauses: PauseKnowledge;
+  /** this process's sends in the last second */
+  sent: SendWindow;
+  maxWaitMs: number;
+  reserve(chatId: number, group: boolean): Promise<Reservation>;
+}
+
+/** RateGate.take(): waits through pauses and the chat's limits until a slot is due, then sends. */
+async function takeSlot(
+  deps: TakeDeps,
+  chatId: number,
+  group: boolean,
+  signal?: AbortSignal,
+  reserved?: Promise<Reservation>,
+): Promise<TakeResult> {
+  const { pauses, sent, maxWaitMs } = deps;
+  let stale = 0;
+  let ahead = reserved;
+  for (;;) {
+    signal?.throwIfAborted();
+    const wait = pauses.until - performance.now();
+    if (wait > maxWaitMs) return { deferMs: Math.ceil(wait) };
+    if (wait > 0) {
+      ahead = undefined;
+      await sleep(Math.ceil(wait), undefined, { signal });
+      continue;
+    }
+    const { code, waitMs, ticket, answeredAt } = await (ahead ?? deps.reserve(chatId, group));
+    ahead = undefined;
+    if (code === 2) continue;
+    if (!ticket) {
+      if (waitMs > maxWaitMs) return { deferMs: waitMs };
+      await sleep(Math.max(1, waitMs), undefined, { signal });
+      continue;
+    }
+    // never before the slot: waitMs counts from Redis's clock, which this reply left after
+    const due = answeredAt + waitMs;
+    const until = Math.ceil(due - performance.now());
+    if (until > 0) await sleep(until, undefined, { signal });
+    if (!(await pauses.unpaused())) continue;
+    const late = performance.now() - due;
+    if (late > LATE_MS && stale++ < MAX_STALE) continue;
+    for (let full = sent.waitAt(performance.now()); full > 0; ) {
+      await sleep(full, undefined, { signal });
+      full = sent.waitAt(performance.now());
+    }
+    sent.note(performance.now());
+    return { ticket };
+  }
+}
+
+/**
  * Telegram's flood limits for messages, shared by every worker process through
  * Redis: `perSecond` overall (less RATE_HEADROOM), CHAT_GAP_MS between two messages to one chat,
  * GROUP_PER_MINUTE to one group or channel, and a pause after a 429. BullMQ's
@@ -191,30 +287,9 @@ export function createRateGate(redis: Redis, keys: Keys, options: RateGateOption
   const window = GROUP_WINDOW_MS + MARGIN_MS;
 
   const sent = new SendWindow(Math.max(1, Math.floor(options.perSecond * WINDOW_SHARE)));
-  /** performance.now() until which this process knows sending is paused, and when it last heard it was not */
-  let pausedUntil = 0;
-  let heardUnpausedAt = Number.NEGATIVE_INFINITY;
+  const pauses = new PauseKnowledge(redis, keys);
   /** whether the latest global slot came without a wait; false until one did */
   let spareSlots = false;
-  const heardPaused = (until: number) => {
-    pausedUntil = Math.max(pausedUntil, until);
-  };
-
-  async function pausedFor(): Promise<number> {
-    const asked = performance.now();
-    const left = Math.max(0, await redis.pttl(keys.ratePause()));
-    if (left > 0) heardPaused(asked + left);
-    else heardUnpausedAt = asked;
-    return left;
-  }
-
-  /** Whether a send may go now as far as pauses go, asking Redis only when what this process heard is stale. */
-  async function unpaused(): Promise<boolean> {
-    const now = performance.now();
-    if (pausedUntil > now) return false;
-    if (now - heardUnpausedAt <= PAUSE_FRESH_MS) return true;
-    return (await pausedFor()) === 0;
-  }
 
   function releaseCall(ticket: Ticket): ScriptCall {
     return scriptCall(
@@ -233,8 +308,8 @@ export function createRateGate(redis: Redis, keys: Keys, options: RateGateOption
       [interval, gap, group ? groupMax : 0, window, maxWaitMs],
     )) as [0 | 1 | 2, number, string?];
     const answeredAt = performance.now();
-    if (code === 2) heardPaused(askedAt + waitMs);
-    else heardUnpausedAt = Math.max(heardUnpausedAt, askedAt);
+    if (code === 2) pauses.heardPaused(askedAt + waitMs);
+    else pauses.heardUnpaused(askedAt);
     // a chat's own limits (code 0) say nothing about the global schedule
     if (code !== 0) spareSlots = code === 1 && waitMs <= 0;
     const reservation: Reservation = { code, waitMs, answeredAt };
@@ -242,42 +317,9 @@ export function createRateGate(redis: Redis, keys: Keys, options: RateGateOption
     return reservation;
   }
 
+  const taking: TakeDeps = { pauses, sent, maxWaitMs, reserve };
   return {
-    async take(chatId, group, signal, reserved) {
-      let stale = 0;
-      let ahead = reserved;
-      for (;;) {
-        signal?.throwIfAborted();
-        const wait = pausedUntil - performance.now();
-        if (wait > maxWaitMs) return { deferMs: Math.ceil(wait) };
-        if (wait > 0) {
-          ahead = undefined;
-          await sleep(Math.ceil(wait), undefined, { signal });
-          continue;
-        }
-        const { code, waitMs, ticket, answeredAt } = await (ahead ?? reserve(chatId, group));
-        ahead = undefined;
-        if (code === 2) continue;
-        if (!ticket) {
-          if (waitMs > maxWaitMs) return { deferMs: waitMs };
-          await sleep(Math.max(1, waitMs), undefined, { signal });
-          continue;
-        }
-        // never before the slot: waitMs counts from Redis's clock, which this reply left after
-        const due = answeredAt + waitMs;
-        const until = Math.ceil(due - performance.now());
-        if (until > 0) await sleep(until, undefined, { signal });
-        if (!(await unpaused())) continue;
-        const late = performance.now() - due;
-        if (late > LATE_MS && stale++ < MAX_STALE) continue;
-        for (let full = sent.waitAt(performance.now()); full > 0; ) {
-          await sleep(full, undefined, { signal });
-          full = sent.waitAt(performance.now());
-        }
-        sent.note(performance.now());
-        return { ticket };
-      }
-    },
+    take: (chatId, group, signal, reserved) => takeSlot(taking, chatId, group, signal, reserved),
 
     reserve,
 
@@ -291,10 +333,10 @@ export function createRateGate(redis: Redis, keys: Keys, options: RateGateOption
 
     async pause(ms) {
       if (ms <= 0) return;
-      heardPaused(performance.now() + ms);
+      pauses.heardPaused(performance.now() + ms);
       await runScript(redis, PAUSE, [keys.ratePause()], [Math.ceil(ms)]);
     },
 
-    pausedFor,
+    pausedFor: () => pauses.pausedFor(),
   };
 }

@@ -30,7 +30,7 @@ export interface SendPartsDeps {
   /** where a part's bookkeeping (slot, record, onDelivered) goes, as one command */
   redis: Redis;
   gate: RateGate;
-  log: DeliveryLog;
+  deliveryLog: DeliveryLog;
   chats: Pick<ChatStore, "migrate" | "setStatus">;
   counters: DeliveryCounters;
   logger: Logger;
@@ -87,7 +87,7 @@ export async function sendParts(
   deps: SendPartsDeps,
   input: SendPartsInput,
 ): Promise<SendPartsResult> {
-  const { api, redis, gate, log, chats, counters, logger } = deps;
+  const { api, redis, gate, deliveryLog, chats, counters, logger } = deps;
   const { jobId, chat, parts, record } = input;
   const group = chat.kind !== "private";
   const delivered = (chatId: number) => (input.onDelivered ? [input.onDelivered(chatId)] : []);
@@ -128,7 +128,7 @@ export async function sendParts(
         if (failure.kind === "migrated" && failure.newChatId !== undefined) {
           if (++migrations > MAX_MIGRATIONS) throw failure;
           await chats.migrate(chatId, failure.newChatId);
-          await log.setTarget(jobId, failure.newChatId);
+          await deliveryLog.setTarget(jobId, failure.newChatId);
           await counters.increment("migrated");
           logger.info({ ...context, newChatId: failure.newChatId }, "group moved to a supergroup");
           chatId = failure.newChatId;
@@ -138,7 +138,7 @@ export async function sendParts(
           const status = failure.kind === "blocked" ? "blocked" : "left";
           await chats.setStatus(chatId, status);
           await counters.increment(status);
-          await log.finish(jobId);
+          await deliveryLog.finish(jobId);
           logger.info({ ...context, reason: failure.message }, `chat ${status}, delivery stopped`);
           return { status: "stopped", chatId, reason: failure.kind };
         }
@@ -147,7 +147,7 @@ export async function sendParts(
             { ...context, reason: failure.message, text },
             "Telegram refused a rendered part; skipped it",
           );
-          await log.markPart(jobId, index, 0);
+          await deliveryLog.markPart(jobId, index, 0);
           await counters.increment("badMessages");
           skipped += 1;
           break;
@@ -158,7 +158,7 @@ export async function sendParts(
       await Promise.all([
         runTogether(redis, [
           gate.releaseCall(taken.ticket),
-          log.markSentCall(jobId, index, messageId, { finish: last }),
+          deliveryLog.markSentCall(jobId, index, messageId, { finish: last }),
           ...(last ? delivered(chatId) : []),
         ]),
         deps.recordSent?.(chatId, messageId, text),
@@ -168,6 +168,6 @@ export async function sendParts(
       break;
     }
   }
-  if (!finished) await runTogether(redis, [log.finishCall(jobId), ...delivered(chatId)]);
+  if (!finished) await runTogether(redis, [deliveryLog.finishCall(jobId), ...delivered(chatId)]);
   return { status: "delivered", chatId, sent, skipped };
 }

@@ -13,10 +13,10 @@ import { escapeHtml } from "../telegram/helpers.ts";
 import { createWatchHits, WATCH_WINDOW_MS } from "../watches/watch-hits.ts";
 import { type DeliveryLog, RECORD_TTL_SECONDS } from "./delivery-log.ts";
 import { takesFlash } from "./flash.ts";
+import type { DeliveryOutcome } from "./job-outcome.ts";
 import { type DeliveryJob, enqueueWatch, type WatchJobData } from "./queue.ts";
 import { type SendPartsDeps, type SendPartsResult, sendParts } from "./send-parts.ts";
 import type { SlotAhead } from "./slot-ahead.ts";
-import type { DeliveryOutcome } from "./worker.ts";
 
 export interface WatchDeliveryDeps extends SendPartsDeps {
   redis: Redis;

@@ -1,46 +1,26 @@
 import { setMaxListeners } from "node:events";
 import { hostname } from "node:os";
-import { DelayedError, Queue, Worker } from "bullmq";
+import { Queue, Worker } from "bullmq";
 import type { Api } from "grammy";
 import type { Redis } from "ioredis";
-import type { Article } from "../articles/article.ts";
 import type { ArticleStore } from "../articles/article-store.ts";
 import type { Topic } from "../articles/topics.ts";
 import type { Chat } from "../chats/chat.ts";
 import type { ChatStore } from "../chats/chat-store.ts";
-import { isQuietAt } from "../chats/next-due.ts";
-import { toRenderItem } from "../digest/article-item.ts";
 import type { ComposedDigest } from "../digest/compose.ts";
-import { renderLabels, type Translate } from "../digest/labels.ts";
-import { renderDigest } from "../digest/render.ts";
+import type { Translate } from "../digest/labels.ts";
 import type { Logger } from "../logger.ts";
 import { closeRedis, createRedis } from "../redis/connection.ts";
 import type { RedisHealth } from "../redis/health.ts";
 import type { Keys } from "../redis/keys.ts";
-import { deliverCorrection, recordSentOn } from "./correct-delivery.ts";
+import { recordSentOn } from "./correct-delivery.ts";
 import { createDeliveryCounters, type DeliveryCounters } from "./counters.ts";
-import { createDeliveryLog, type DeliveryLog, type DeliveryRecord } from "./delivery-log.ts";
-import { type ChatDelivery, deliverBatch } from "./digest-batch.ts";
-import {
-  DELIVERY_QUEUE,
-  type DeliveryJob,
-  type DeliveryJobData,
-  type DigestBatchJobData,
-  type DigestJobData,
-  digestJobId,
-  type FlashJobData,
-} from "./queue.ts";
-import { createRateGate, type RateGate } from "./rate-gate.ts";
-import {
-  type SendPartsDeps,
-  type SendPartsInput,
-  type SendPartsResult,
-  sendParts,
-} from "./send-parts.ts";
-import { createSendPool, type SendPool } from "./send-pool.ts";
-import { type SlotAhead, takeSlotAhead } from "./slot-ahead.ts";
-import { classifyTelegramError, type TelegramDeliveryError } from "./telegram-errors.ts";
-import { deliverWatch, type WatchDeliveryDeps } from "./watch-delivery.ts";
+import { createDeliveryLog } from "./delivery-log.ts";
+import type { DeliveryOutcome } from "./job-outcome.ts";
+import { createProcessor } from "./processor.ts";
+import { DELIVERY_QUEUE, type DeliveryJobData } from "./queue.ts";
+import { createRateGate } from "./rate-gate.ts";
+import { createSendPool } from "./send-pool.ts";
 
 /**
  * A killed worker's jobs are retaken after at most about lockDuration +
@@ -97,7 +77,7 @@ export interface DeliveryWorkerOptions {
   closeTimeoutMs?: number;
   /** rate waits longer than this put the job aside instead of holding a slot (default 5 s) */
   maxWaitMs?: number;
-  now?: () => number;
+  clock?: () => number;
 }
 
 export interface DeliveryWorker {
@@ -106,24 +86,6 @@ export interface DeliveryWorker {
   /** Stops taking jobs, lets those in flight finish (briefly), then closes the connection. */
   close(): Promise<void>;
 }
-
-/** What a job for one chat did. */
-export type ChatOutcome =
-  | { outcome: "delivered"; chatId: number; sent: number; skipped: number }
-  | { outcome: "stopped"; chatId: number; reason: "blocked" | "chat-gone" }
-  | { outcome: "skipped"; reason: string };
-
-/** What a finished job did, kept as its BullMQ return value. */
-export type DeliveryOutcome =
-  | ChatOutcome
-  | {
-      outcome: "batch";
-      dueMs: number;
-      chats: number;
-      delivered: number;
-      stopped: number;
-      skipped: number;
-    };
 
 /**
  * The BullMQ worker of the "delivery" queue. A digest job composes the chat's
@@ -141,13 +103,13 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   const rate = options.broadcastRate ?? 25;
   if (!(rate > 0)) throw new RangeError("broadcastRate must be above 0");
   const { keys, logger } = options;
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? Date.now;
   // BullMQ's own connection; it must not be auto-pipelined
   const redis = createRedis(options.redisUrl, { health: options.health });
   const onError = (what: string) =>
     options.health?.onError(what) ?? ((err: Error) => logger.error({ err }, what));
   const counters = createDeliveryCounters(options.redis, keys);
-  const log = createDeliveryLog(options.redis, keys);
+  const deliveryLog = createDeliveryLog(options.redis, keys);
   const gate = createRateGate(options.redis, keys, {
     perSecond: rate,
     ...(options.maxWaitMs === undefined ? {} : { maxWaitMs: options.maxWaitMs }),
@@ -162,16 +124,16 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
 
   const processor = createProcessor({
     ...options,
-    now,
+    clock,
     counters,
-    log,
+    deliveryLog,
     gate,
     paidBroadcast: paid,
     signal: stopping.signal,
     pool: createSendPool(concurrency),
     pauseQueue: (ms) => limits.rateLimit(ms),
     watchQueue: limits,
-    recordSent: recordSentOn(options.redis, keys, now),
+    recordSent: recordSentOn(options.redis, keys, clock),
   });
   const worker = new Worker<DeliveryJobData, DeliveryOutcome, DeliveryJobData["kind"]>(
     DELIVERY_QUEUE,
@@ -219,269 +181,4 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       return closing;
     },
   };
-}
-
-interface ProcessorDeps extends DeliveryWorkerOptions {
-  now: () => number;
-  counters: DeliveryCounters;
-  log: DeliveryLog;
-  gate: RateGate;
-  paidBroadcast: boolean;
-  signal: AbortSignal;
-  pool: SendPool;
-  pauseQueue(ms: number): Promise<void>;
-  /** where a watch job enqueues the chat's next one (watch-delivery.ts) */
-  watchQueue: WatchDeliveryDeps["queue"];
-  recordSent: SendPartsDeps["recordSent"];
-}
-
-function createProcessor(deps: ProcessorDeps) {
-  const { log, counters, logger, signal } = deps;
-
-  /**
-   * The job's record, its chat (where the parts go now) when that chat is
-   * active, and the articles that chat got as flashes, read together.
-   */
-  async function start(jobId: string, data: { chatId: number }): Promise<JobStart> {
-    const read = (chatId: number) => Promise.all([deps.chats.get(chatId), log.flashedTo(chatId)]);
-    const [record, [first, flashed]] = await Promise.all([log.read(jobId), read(data.chatId)]);
-    const to = record.target ?? data.chatId;
-    const [chat, flashedThere] = to === data.chatId ? [first, flashed] : await read(to);
-    return { record, chat: chat?.status === "active" ? chat : undefined, flashed: flashedThere };
-  }
-
-  function send(
-    jobId: string,
-    chat: Chat,
-    parts: string[],
-    record: DeliveryRecord,
-    after: Pick<SendPartsInput, "onDelivered" | "saveParts" | "slotAhead">,
-  ): Promise<SendPartsResult> {
-    return sendParts(deps, {
-      jobId,
-      chat,
-      parts,
-      record,
-      silent: isQuietAt(chat, deps.now()),
-      signal,
-      ...after,
-    });
-  }
-
-  async function digest(
-    jobId: string,
-    data: Pick<DigestJobData, "chatId">,
-    slotAhead: SlotAhead,
-  ): Promise<ChatOutcome | Deferred> {
-    const { record, chat, flashed } = await start(jobId, data);
-    if (record.done) return { outcome: "skipped", reason: "already delivered" };
-    if (!chat) return { outcome: "skipped", reason: "chat not active" };
-    let parts = record.parts;
-    let cursor = record.cursor;
-    // what had arrived by then is in the digest; the next one offers what came later
-    let composedAt = record.composedAt ?? deps.now();
-    let lateFrom = record.lateFrom;
-    let saveParts: (() => Promise<void>) | undefined;
-    if (parts === undefined || cursor === undefined) {
-      composedAt = deps.now();
-      const composed = await deps.compose(chat, { now: composedAt, flashed });
-      if (!composed || composed.parts.length === 0) {
-        return { outcome: "skipped", reason: "nothing new" };
-      }
-      ({ parts, cursor, lateFrom } = composed);
-      const digest = {
-        cursor: composed.cursor,
-        composedAt,
-        ...(lateFrom === undefined ? {} : { lateFrom }),
-      };
-      saveParts = () => log.saveParts(jobId, composed.parts, digest);
-    }
-    const delivered = cursor;
-    const result = await send(jobId, chat, parts, record, {
-      saveParts,
-      slotAhead,
-      onDelivered: (chatId) => deps.chats.setCursorCall(chatId, delivered, composedAt, lateFrom),
-    });
-    return outcomeOf(result);
-  }
-
-  async function flash(
-    jobId: string,
-    data: FlashJobData,
-    slotAhead: SlotAhead,
-  ): Promise<ChatOutcome | Deferred> {
-    const { record, chat, flashed } = await start(jobId, data);
-    if (record.done) return { outcome: "skipped", reason: "already delivered" };
-    if (!chat?.flash) return { outcome: "skipped", reason: "chat takes no flashes" };
-    let parts = record.parts;
-    let saveParts: (() => Promise<void>) | undefined;
-    if (parts === undefined) {
-      if (flashed.includes(data.articleId)) {
-        return { outcome: "skipped", reason: "already flashed" };
-      }
-      const article = await deps.articles.get(data.articleId);
-      if (!article) return { outcome: "skipped", reason: "article not found" };
-      const rendered = renderFlash(chat, article, deps);
-      parts = rendered;
-      saveParts = () => log.saveParts(jobId, rendered);
-    }
-    const result = await send(jobId, chat, parts, record, {
-      saveParts,
-      slotAhead,
-      onDelivered: (chatId) => log.markFlashedCall(chatId, data.articleId),
-    });
-    return outcomeOf(result);
-  }
-
-  /** A 429: every send in every process and the queue wait `retry_after`; the job goes back to wait. */
-  async function rateLimited(failure: TelegramDeliveryError, context: object): Promise<never> {
-    const seconds = failure.retryAfterSec ?? 1;
-    await deps.gate.pause(seconds * 1000);
-    await deps.pauseQueue(seconds * 1000);
-    await counters.increment("rateLimitedSeconds", seconds);
-    logger.warn({ ...context, retryAfterSec: seconds }, "Telegram asked to wait; queue paused");
-    throw Worker.RateLimitError();
-  }
-
-  /** A failure worth retrying (`chats` of the job's chats failed): counted, logged once, thrown. */
-  async function failed(
-    job: DeliveryJob,
-    failure: TelegramDeliveryError,
-    context: object,
-    chats = 1,
-  ): Promise<never> {
-    const attempts = job.opts.attempts ?? 1;
-    const final = job.attemptsMade + 1 >= attempts;
-    await counters.increment(final ? "failed" : "retried", chats);
-    const level = final || failure.kind === "unknown" ? "error" : "warn";
-    logger[level](
-      { ...context, err: failure, attempt: job.attemptsMade + 1, attempts },
-      final ? "delivery failed, giving up" : "delivery failed, will retry",
-    );
-    throw failure;
-  }
-
-  /** Runs the job again after `delayMs`, without counting an attempt. */
-  async function putBack(job: DeliveryJob, delayMs: number, token?: string): Promise<never> {
-    await job.moveToDelayed(Date.now() + delayMs, token);
-    throw new DelayedError();
-  }
-
-  /** One chat of a batch, as a digest job of its own (same record id) would deliver it. */
-  async function batchChat(chatId: number, dueMs: number): Promise<ChatDelivery> {
-    const slotAhead = takeSlotAhead(deps.gate, chatId, signal);
-    try {
-      const outcome = await digest(digestJobId(chatId, dueMs), { chatId }, slotAhead);
-      return outcome.outcome === "deferred" ? outcome : { outcome: outcome.outcome };
-    } finally {
-      slotAhead.drop();
-    }
-  }
-
-  async function batch(
-    job: DeliveryJob,
-    data: DigestBatchJobData,
-    token?: string,
-  ): Promise<DeliveryOutcome> {
-    const { end, counts } = await deliverBatch(data, {
-      pool: deps.pool,
-      signal,
-      deliver: batchChat,
-      pausedFor: () => deps.gate.pausedFor(),
-    });
-    const context = { jobId: job.id, chats: data.chatIds.length, left: counts.left };
-    switch (end.end) {
-      case "done": {
-        const { delivered, stopped, skipped } = counts;
-        const chats = data.chatIds.length;
-        return { outcome: "batch", dueMs: data.dueMs, chats, delivered, stopped, skipped };
-      }
-      case "deferred":
-        return putBack(job, end.deferMs, token);
-      case "aborted":
-        return putBack(job, 0, token);
-      case "rate-limited":
-        return rateLimited(end.failure, { ...context, kind: end.failure.kind });
-      case "retry":
-        return failed(job, end.failure, { ...context, kind: end.failure.kind }, end.failed);
-    }
-  }
-
-  /** A job for one chat (a flash, or a digest of its own), urgent in the send pool. */
-  async function single(
-    job: DeliveryJob,
-    data: Exclude<DeliveryJobData, DigestBatchJobData>,
-    token?: string,
-  ): Promise<DeliveryOutcome> {
-    const jobId = job.id as string;
-    try {
-      const outcome = await deps.pool.run(
-        async () => {
-          // asked for now, it travels with the job's first reads; a job that sends nothing hands it back
-          const slotAhead = takeSlotAhead(deps.gate, data.chatId, signal);
-          return (
-            data.kind === "digest"
-              ? digest(jobId, data, slotAhead)
-              : data.kind === "flash"
-                ? flash(jobId, data, slotAhead)
-                : data.kind === "watch"
-                  ? deliverWatch({ ...deps, queue: deps.watchQueue }, job, data, slotAhead)
-                  : deliverCorrection(deps, data, slotAhead)
-          ).finally(() => slotAhead.drop());
-        },
-        { urgent: true },
-      );
-      if (outcome.outcome === "deferred") return await putBack(job, outcome.deferMs, token);
-      return outcome;
-    } catch (err) {
-      if (err instanceof DelayedError) throw err;
-      if (signal.aborted && err instanceof Error && err.name === "AbortError") {
-        return putBack(job, 0, token);
-      }
-      const failure = classifyTelegramError(err);
-      const context = { jobId: job.id, chatId: data.chatId, kind: failure.kind };
-      if (failure.kind === "rate-limited") return rateLimited(failure, context);
-      return failed(job, failure, context);
-    }
-  }
-
-  return (job: DeliveryJob, token?: string): Promise<DeliveryOutcome> => {
-    const data = job.data;
-    if (data.kind === "digests") return batch(job, data, token);
-    return single(job, data, token);
-  };
-}
-
-interface JobStart {
-  record: DeliveryRecord;
-  chat: Chat | undefined;
-  flashed: string[];
-}
-
-/** A job that must wait for the rate gate longer than it should hold a worker slot. */
-type Deferred = { outcome: "deferred"; deferMs: number };
-
-function outcomeOf(result: SendPartsResult): ChatOutcome | Deferred {
-  if (result.status === "deferred") return { outcome: "deferred", deferMs: result.deferMs };
-  if (result.status === "stopped") {
-    return { outcome: "stopped", chatId: result.chatId, reason: result.reason };
-  }
-  return {
-    outcome: "delivered",
-    chatId: result.chatId,
-    sent: result.sent,
-    skipped: result.skipped,
-  };
-}
-
-/** One article as flash messages in the chat's language and time zone. */
-function renderFlash(
-  chat: Chat,
-  article: Article,
-  deps: Pick<DeliveryWorkerOptions, "topics" | "translate">,
-): string[] {
-  return renderDigest([{ ...toRenderItem(article), urgency: "flash" }], {
-    labels: renderLabels(deps.translate, chat.lang, deps.topics),
-    timeZone: chat.tz,
-  });
 }

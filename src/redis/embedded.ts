@@ -4,6 +4,7 @@ import { connect } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { StartupError } from "../errors.ts";
+import { type EmbeddedRedisLog, RedisSupervisor } from "./embedded-supervisor.ts";
 
 export const NO_REDIS_MESSAGE =
   "Redis is needed: set REDIS_URL, or install redis-server (Debian/Ubuntu: apt-get install redis-server) so the bot can start its own, or run `docker compose up`.";
@@ -15,12 +16,6 @@ export interface EmbeddedRedis {
   readonly pid: number;
   /** Stops the server (it writes its AOF first) and waits for it to exit; no restart follows. */
   stop(): Promise<void>;
-}
-
-/** What the supervisor tells the log: one call per event. */
-export interface EmbeddedRedisLog {
-  warn(fields: object, message: string): void;
-  info(fields: object, message: string): void;
 }
 
 export interface EmbeddedRedisOptions {
@@ -35,14 +30,6 @@ export interface EmbeddedRedisOptions {
 
 /** Unix socket paths are limited to about 107 bytes. */
 const MAX_SOCKET_PATH = 100;
-
-/** Wait before restart attempt `n` (0, 1, ...) after an unexpected exit: 0.5 s doubling up to 30 s. */
-function restartDelay(n: number): number {
-  return Math.min(500 * 2 ** n, 30_000);
-}
-
-/** A server that stayed up this long counts as healthy: the next exit restarts at once again. */
-const HEALTHY_MS = 60_000;
 
 /**
  * Starts a private redis-server (from PATH) as a child process, with AOF
@@ -64,7 +51,35 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
   const socket = join(dir, "redis.sock");
   const useSocket = options.port === undefined && socket.length <= MAX_SOCKET_PATH;
   const port = options.port ?? (useSocket ? 0 : await freePort());
-  const args = [
+  const server: ServerSpec = {
+    dir,
+    args: serverArgs(dir, port, pidFile, useSocket ? socket : undefined),
+    target: useSocket ? { path: socket } : { port },
+    startTimeoutMs: options.startTimeoutMs ?? 10_000,
+  };
+  const launch = () => launchServer(server);
+  const supervisor = new RedisSupervisor(await launch(), launch, options.logger, dir);
+  const url = useSocket ? `unix://${socket}` : `redis://127.0.0.1:${port}`;
+  return {
+    url,
+    get pid() {
+      return supervisor.pid;
+    },
+    stop: () => supervisor.stop(),
+  };
+}
+
+/** How to start one embedded redis-server, and where it then answers. */
+interface ServerSpec {
+  dir: string;
+  args: string[];
+  target: { path: string } | { port: number };
+  startTimeoutMs: number;
+}
+
+/** redis-server's command line: AOF every second, no eviction, on `socket` when given. */
+function serverArgs(dir: string, port: number, pidFile: string, socket?: string): string[] {
+  return [
     "--port",
     String(port),
     "--bind",
@@ -87,102 +102,33 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
     "warning",
     "--logfile",
     join(dir, "redis.log"),
-    ...(useSocket ? ["--unixsocket", socket, "--unixsocketperm", "700"] : []),
+    ...(socket ? ["--unixsocket", socket, "--unixsocketperm", "700"] : []),
   ];
-
-  async function launch(): Promise<ChildProcess> {
-    if (useSocket) rmSync(socket, { force: true });
-    // Its own process group: a Ctrl-C in the terminal reaches the app, which
-    // then stops Redis last, after everything that uses it.
-    const child = spawn("redis-server", args, { stdio: "ignore", detached: true });
-    await new Promise<void>((ok, fail) => {
-      child.once("spawn", ok);
-      child.once("error", (err: NodeJS.ErrnoException) =>
-        fail(err.code === "ENOENT" ? new StartupError(NO_REDIS_MESSAGE) : err),
-      );
-    });
-    const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
-    while (!(await answersPing(useSocket ? { path: socket } : { port }))) {
-      if (child.exitCode !== null || Date.now() > deadline) {
-        child.kill("SIGKILL");
-        const log = readTail(join(dir, "redis.log"));
-        throw new StartupError(`redis-server did not start in ${dir}${log ? `: ${log}` : ""}`);
-      }
-      await sleep(25);
-    }
-    return child;
-  }
-
-  const log = options.logger;
-  let child = await launch();
-  let stopping = false;
-  let failures = 0;
-  let upSince = Date.now();
-  let restartTimer: NodeJS.Timeout | undefined;
-  let restarting: Promise<void> | undefined;
-
-  function supervise(running: ChildProcess): void {
-    running.once("exit", (code, signal) => {
-      if (stopping) return;
-      if (Date.now() - upSince >= HEALTHY_MS) failures = 0;
-      const delayMs = restartDelay(failures++);
-      log?.warn(
-        { pid: running.pid, code, signal, restartInMs: delayMs },
-        "embedded redis-server exited unexpectedly; restarting it",
-      );
-      restartTimer = setTimeout(() => {
-        restartTimer = undefined;
-        restarting = restart();
-      }, delayMs);
-    });
-  }
-
-  async function restart(): Promise<void> {
-    if (stopping) return;
-    try {
-      const next = await launch();
-      child = next;
-      upSince = Date.now();
-      if (stopping) return;
-      supervise(next);
-      log?.info({ pid: next.pid, dataDir: dir }, "embedded redis-server restarted");
-    } catch (err) {
-      if (stopping) return;
-      const delayMs = restartDelay(failures++);
-      log?.warn(
-        { reason: err instanceof Error ? err.message : String(err), restartInMs: delayMs },
-        "embedded redis-server did not restart; trying again",
-      );
-      restartTimer = setTimeout(() => {
-        restartTimer = undefined;
-        restarting = restart();
-      }, delayMs);
-    }
-  }
-
-  supervise(child);
-  const url = useSocket ? `unix://${socket}` : `redis://127.0.0.1:${port}`;
-  return {
-    url,
-    get pid() {
-      return child.pid ?? -1;
-    },
-    async stop() {
-      stopping = true;
-      if (restartTimer) clearTimeout(restartTimer);
-      await restarting;
-      await stopChild(child);
-    },
-  };
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((done) => child.once("exit", () => done()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timer);
+/** Starts redis-server and waits until it answers PING; a StartupError with its log's tail when it does not. */
+async function launchServer(server: ServerSpec): Promise<ChildProcess> {
+  const { dir, target } = server;
+  if ("path" in target) rmSync(target.path, { force: true });
+  // Its own process group: a Ctrl-C in the terminal reaches the app, which
+  // then stops Redis last, after everything that uses it.
+  const child = spawn("redis-server", server.args, { stdio: "ignore", detached: true });
+  await new Promise<void>((ok, fail) => {
+    child.once("spawn", ok);
+    child.once("error", (err: NodeJS.ErrnoException) =>
+      fail(err.code === "ENOENT" ? new StartupError(NO_REDIS_MESSAGE) : err),
+    );
+  });
+  const deadline = Date.now() + server.startTimeoutMs;
+  while (!(await answersPing(target))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill("SIGKILL");
+      const tail = readTail(join(dir, "redis.log"));
+      throw new StartupError(`redis-server did not start in ${dir}${tail ? `: ${tail}` : ""}`);
+    }
+    await sleep(25);
+  }
+  return child;
 }
 
 /**

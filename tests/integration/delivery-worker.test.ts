@@ -55,9 +55,8 @@ async function setup(
   options: {
     limits?: RateLimits;
     compose?: DeliveryWorkerOptions["compose"];
-  } & Partial<
-    Pick<DeliveryWorkerOptions, "broadcastRate" | "concurrency" | "now" | "paidBroadcast">
-  > = {},
+    now?: DeliveryWorkerOptions["clock"];
+  } & Partial<Pick<DeliveryWorkerOptions, "broadcastRate" | "concurrency" | "paidBroadcast">> = {},
 ): Promise<Harness> {
   const testRedis = await useRedis();
   const { redis, keys, url } = testRedis;
@@ -92,7 +91,7 @@ async function setup(
       broadcastRate: options.broadcastRate ?? 25,
       concurrency: options.concurrency ?? 50,
       paidBroadcast: options.paidBroadcast ?? false,
-      ...(options.now ? { now: options.now } : {}),
+      ...(options.now ? { clock: options.now } : {}),
     });
     workers.push(worker);
     return worker;
