@@ -300,7 +300,8 @@ function createProcessor(deps: ProcessorDeps) {
     const result = await send(jobId, chat, parts, record, {
       saveParts,
       slotAhead,
-      onDelivered: (chatId) => deps.chats.setCursorCall(chatId, delivered, composedAt, lateFrom),
+      onDelivered: (chatId, batch) =>
+        deps.chats.setCursor(chatId, delivered, composedAt, lateFrom, batch),
     });
     return outcomeOf(result);
   }
@@ -328,7 +329,7 @@ function createProcessor(deps: ProcessorDeps) {
     const result = await send(jobId, chat, parts, record, {
       saveParts,
       slotAhead,
-      onDelivered: (chatId) => log.markFlashedCall(chatId, data.articleId),
+      onDelivered: (chatId, batch) => log.markFlashed(chatId, data.articleId, batch),
     });
     return outcomeOf(result);
   }
