@@ -229,7 +229,7 @@ class RedisChatStore implements ChatStore {
       this.writeChat(tx, saved);
       this.writeManagers(tx, undefined, saved);
       if (saved.status !== "active") tx.zrem(keys.schedule(), String(newId));
-      else if (due !== null) tx.zadd(keys.schedule(), Number(due), String(newId));
+      else if (due !== null) tx.zadd(keys.schedule(), due, String(newId));
       else writeSchedule(tx, keys, saved, "add", now);
       if (await tx.run(this.redis)) return saved;
     }

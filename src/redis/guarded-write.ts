@@ -81,7 +81,7 @@ export class GuardedWrite {
     this.queue("set", key, [value]);
   }
   /** ZADD; with `onlyNew`, an existing member keeps its score (NX). */
-  zadd(key: string, score: number, member: string, onlyNew = false): void {
+  zadd(key: string, score: number | string, member: string, onlyNew = false): void {
     this.queue("zadd", key, onlyNew ? ["NX", String(score), member] : [String(score), member]);
   }
   zrem(key: string, member: string): void {
