@@ -94,6 +94,11 @@ export function createArticleStore(
   return new RedisArticleStore(redis, keys, options.now ?? Date.now);
 }
 
+/**
+ * The store's methods are own properties (arrow functions), as in a store
+ * built from an object literal: a caller may spread the store to override one
+ * method (digest/without-flashed.ts) or pass a method on its own.
+ */
 class RedisArticleStore implements ArticleStore {
   private readonly source: ArticleSource;
   private readonly writes = new OneAtATime();
@@ -106,7 +111,7 @@ class RedisArticleStore implements ArticleStore {
     this.source = { redis, keys };
   }
 
-  async put(input: ArticleInput): Promise<PutResult> {
+  readonly put = async (input: ArticleInput): Promise<PutResult> => {
     const raw = requireString("url", input.url);
     const url = canonicalUrl(raw);
     const link = publisherUrl(raw);
@@ -129,16 +134,16 @@ class RedisArticleStore implements ArticleStore {
       }
       throw new Error(`article ${article.id} kept changing while it was being stored; try again`);
     });
-  }
+  };
 
-  async get(id: string): Promise<Article | undefined> {
+  readonly get = async (id: string): Promise<Article | undefined> => {
     const normalized = id.trim().toLowerCase();
     if (!ARTICLE_ID.test(normalized)) return undefined;
     const hash = await this.readHash(normalized);
     return isEmpty(hash) ? undefined : decode(normalized, hash);
-  }
+  };
 
-  async getByUrl(url: string): Promise<Article | undefined> {
+  readonly getByUrl = async (url: string): Promise<Article | undefined> => {
     let canonical: string;
     try {
       canonical = canonicalUrl(url);
@@ -150,9 +155,9 @@ class RedisArticleStore implements ArticleStore {
     if (id === null) return undefined;
     const article = await this.get(id);
     return article?.url === canonical ? article : undefined;
-  }
+  };
 
-  async find(linkOrId: string): Promise<Article | undefined> {
+  readonly find = async (linkOrId: string): Promise<Article | undefined> => {
     const text = linkOrId
       .trim()
       .replace(/^<(.*)>$/s, "$1")
@@ -160,17 +165,17 @@ class RedisArticleStore implements ArticleStore {
     if (text === "") return undefined;
     if (ARTICLE_ID.test(text.toLowerCase())) return this.get(text);
     return this.getByUrl(SCHEME.test(text) ? text : `https://${text}`);
-  }
+  };
 
-  async latest(n: number, options: LatestOptions = {}): Promise<Article[]> {
+  readonly latest = async (n: number, options: LatestOptions = {}): Promise<Article[]> => {
     const count = Math.floor(n);
     if (!(count >= 1)) return [];
     const max = options.before === undefined ? "+inf" : bound(options.before, true);
     const ids = await rangeIds(this.redis, zsets(this.keys, options.topics), max, "-inf", count);
     return hydrate(this.source, ids);
-  }
+  };
 
-  async since(afterMs: number, options: SinceOptions = {}): Promise<Article[]> {
+  readonly since = async (afterMs: number, options: SinceOptions = {}): Promise<Article[]> => {
     const limit = options.limit === undefined ? undefined : Math.floor(options.limit);
     if (limit !== undefined && !(limit >= 1)) return [];
     const max = options.untilMs === undefined ? "+inf" : bound(options.untilMs, false);
@@ -179,26 +184,29 @@ class RedisArticleStore implements ArticleStore {
       this.source,
       await rangeIds(this.redis, zsetKeys, max, bound(afterMs, true), limit),
     );
-  }
+  };
 
-  arrivedLate(afterMs: number, options: LateOptions): Promise<LateArticle[]> {
+  readonly arrivedLate = (afterMs: number, options: LateOptions): Promise<LateArticle[]> => {
     return arrivedLate(this.source, afterMs, options);
-  }
+  };
 
-  async countSince(afterMs: number, options: { topics?: string[] } = {}): Promise<number> {
+  readonly countSince = async (
+    afterMs: number,
+    options: { topics?: string[] } = {},
+  ): Promise<number> => {
     const min = bound(afterMs, true);
     const zsetKeys = zsets(this.keys, options.topics);
     const [only, ...others] = zsetKeys;
     if (only !== undefined && others.length === 0) return this.redis.zcount(only, min, "+inf");
     return (await rangeIds(this.redis, zsetKeys, "+inf", min)).length;
-  }
+  };
 
-  async newestAt(): Promise<number | undefined> {
+  readonly newestAt = async (): Promise<number | undefined> => {
     const [, score] = await this.redis.zrange(this.keys.articles(), 0, 0, "REV", "WITHSCORES");
     return score === undefined ? undefined : Number(score);
-  }
+  };
 
-  async update(id: string, patch: ArticlePatch): Promise<Article | undefined> {
+  readonly update = async (id: string, patch: ArticlePatch): Promise<Article | undefined> => {
     const key = id.trim().toLowerCase();
     if (!ARTICLE_ID.test(key)) return undefined;
     return this.writes.run(key, async () => {
@@ -212,15 +220,15 @@ class RedisArticleStore implements ArticleStore {
       }
       throw new Error(`article ${key} kept changing while it was being updated; try again`);
     });
-  }
+  };
 
-  async search(words: string, limit: number): Promise<Article[]> {
+  readonly search = async (words: string, limit: number): Promise<Article[]> => {
     return hydrate(this.source, await searchArticles(this.redis, this.keys, words, limit));
-  }
+  };
 
-  count(): Promise<number> {
+  readonly count = (): Promise<number> => {
     return this.redis.zcard(this.keys.articles());
-  }
+  };
 
   private readHash(id: string): Promise<Record<string, string>> {
     return this.redis.hgetall(this.keys.article(id));

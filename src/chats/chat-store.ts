@@ -101,6 +101,11 @@ export function createChatStore(redis: Redis, keys: Keys, options: ChatStoreOpti
   return new RedisChatStore(redis, keys, options);
 }
 
+/**
+ * The store's methods are own properties (arrow functions), as in a store
+ * built from an object literal: a caller may spread the store to override one
+ * method (digest/without-flashed.ts) or pass a method on its own.
+ */
 class RedisChatStore implements ChatStore {
   private readonly clock: () => number;
   private readonly builtIn: ChatSettings;
@@ -114,11 +119,11 @@ class RedisChatStore implements ChatStore {
     this.builtIn = defaultSettings(options.defaults);
   }
 
-  async get(id: number): Promise<Chat | undefined> {
+  readonly get = async (id: number): Promise<Chat | undefined> => {
     return (await this.read(id)).chat;
-  }
+  };
 
-  async getMany(ids: number[]): Promise<(Chat | undefined)[]> {
+  readonly getMany = async (ids: number[]): Promise<(Chat | undefined)[]> => {
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.hgetall(this.keys.chat(id));
@@ -128,27 +133,27 @@ class RedisChatStore implements ChatStore {
       if (err) throw err;
       return decode(id, hash as Record<string, string>, this.builtIn);
     });
-  }
+  };
 
-  getSchedules(ids: number[]): Promise<(ChatSchedule | undefined)[]> {
+  readonly getSchedules = (ids: number[]): Promise<(ChatSchedule | undefined)[]> => {
     return readSchedules(this.redis, this.keys, ids, this.builtIn);
-  }
+  };
 
-  async ensure(
+  readonly ensure = async (
     id: number,
     init: { kind: ChatKind; title?: string; threadId?: number },
-  ): Promise<Chat> {
+  ): Promise<Chat> => {
     const chat = await this.mutate(id, (current, now) =>
       current ? undefined : newChat(id, init, this.builtIn, now),
     );
     if (!chat) throw new Error(`chat ${id} could not be created`);
     return chat;
-  }
+  };
 
-  async updateSettings(
+  readonly updateSettings = async (
     id: number,
     patch: unknown,
-  ): Promise<{ ok: true; chat: Chat } | { ok: false; errors: SettingError[] }> {
+  ): Promise<{ ok: true; chat: Chat } | { ok: false; errors: SettingError[] }> => {
     const checked = validateSettingsPatch(patch, { topicIds: this.options.topicIds });
     if (!checked.ok) return checked;
     const chat = await this.mutate(id, (current) => {
@@ -157,57 +162,57 @@ class RedisChatStore implements ChatStore {
     });
     if (!chat) throw new Error(`chat ${id} does not exist; ensure() it first`);
     return { ok: true, chat };
-  }
+  };
 
-  async setStatus(id: number, status: ChatStatus): Promise<Chat | undefined> {
+  readonly setStatus = async (id: number, status: ChatStatus): Promise<Chat | undefined> => {
     if (!CHAT_STATUSES.includes(status)) throw new TypeError(`${status} is not a chat status`);
     return this.mutate(id, (current) => (current ? { ...current, status } : undefined));
-  }
+  };
 
-  async setCursor(
+  readonly setCursor = async (
     id: number,
     cursor: number,
     deliveredAt: number,
     lateFrom?: number,
     batch?: ScriptBatch,
-  ): Promise<void> {
+  ): Promise<void> => {
     const write = cursorWrite(this.keys, { id, cursor, deliveredAt, lateFrom }, this.clock());
     await runWrite(this.redis, write, batch);
-  }
+  };
 
-  async setTitle(id: number, title: string | undefined): Promise<Chat | undefined> {
+  readonly setTitle = async (id: number, title: string | undefined): Promise<Chat | undefined> => {
     const clean = cleanTitle(title);
     return this.mutate(id, (current) => {
       if (!current || current.title === clean) return undefined;
       const { title: _old, ...rest } = current;
       return clean === undefined ? rest : { ...rest, title: clean };
     });
-  }
+  };
 
-  async addManager(chatId: number, userId: number): Promise<Chat | undefined> {
+  readonly addManager = async (chatId: number, userId: number): Promise<Chat | undefined> => {
     return this.mutate(chatId, (current) => {
       if (!current || current.managers.includes(userId)) return undefined;
       return { ...current, managers: [...current.managers, userId].sort((a, b) => a - b) };
     });
-  }
+  };
 
-  async removeManager(chatId: number, userId: number): Promise<Chat | undefined> {
+  readonly removeManager = async (chatId: number, userId: number): Promise<Chat | undefined> => {
     return this.mutate(chatId, (current) => {
       if (!current?.managers.includes(userId)) return undefined;
       return { ...current, managers: current.managers.filter((m) => m !== userId) };
     });
-  }
+  };
 
-  async listManagedBy(userId: number): Promise<Chat[]> {
+  readonly listManagedBy = async (userId: number): Promise<Chat[]> => {
     const ids = await this.redis.smembers(this.keys.chatsManagedBy(userId));
     const chats = await Promise.all(ids.map((id) => this.read(Number(id))));
     return chats
       .map((stored) => stored.chat)
       .filter((chat): chat is Chat => chat?.managers.includes(userId) === true)
       .sort((a, b) => (a.title ?? "").localeCompare(b.title ?? "") || a.id - b.id);
-  }
+  };
 
-  async migrate(oldId: number, newId: number): Promise<Chat | undefined> {
+  readonly migrate = async (oldId: number, newId: number): Promise<Chat | undefined> => {
     if (oldId === newId) return (await this.read(newId)).chat;
     const { keys } = this;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -234,9 +239,9 @@ class RedisChatStore implements ChatStore {
       if (await tx.run(this.redis)) return saved;
     }
     throw new Error(`chat ${oldId} kept changing while moving it to ${newId}; gave up`);
-  }
+  };
 
-  async reschedule(id: number, at?: number): Promise<number | undefined> {
+  readonly reschedule = async (id: number, at?: number): Promise<number | undefined> => {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const { chat, fields } = await this.read(id);
       const active = chat?.status === "active";
@@ -248,11 +253,11 @@ class RedisChatStore implements ChatStore {
       if (await tx.run(this.redis)) return due;
     }
     throw new Error(`chat ${id} kept changing while being rescheduled; gave up`);
-  }
+  };
 
-  async remove(id: number): Promise<boolean> {
+  readonly remove = async (id: number): Promise<boolean> => {
     return (await this.mutate(id, () => null)) !== undefined;
-  }
+  };
 
   private async read(id: number): Promise<Stored> {
     const hash = await this.redis.hgetall(this.keys.chat(id));
