@@ -58,6 +58,9 @@ export interface Chat extends ChatSettings {
   managers: number[];
 }
 
+/** The part of a chat its schedule depends on. */
+export type ChatSchedule = Pick<Chat, "id" | "status" | "tz" | "times">;
+
 export const CHAT_KINDS: readonly ChatKind[] = ["private", "group", "supergroup", "channel"];
 export const CHAT_STATUSES: readonly ChatStatus[] = ["active", "paused", "left", "blocked"];
 

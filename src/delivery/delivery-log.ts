@@ -1,6 +1,12 @@
 import type { Redis } from "ioredis";
 import type { Keys } from "../redis/keys.ts";
-import { luaScript, runCall, type ScriptCall, scriptCall } from "../redis/lua-script.ts";
+import {
+  luaScript,
+  runWrite,
+  type ScriptBatch,
+  type ScriptCall,
+  scriptCall,
+} from "../redis/lua-script.ts";
 import type { CounterName } from "./counters.ts";
 
 /** How long a job's record (and a chat's flashed ids) are kept: longer than any retry runs. */
@@ -23,9 +29,9 @@ export interface DeliveryRecord {
 }
 
 /**
- * The job's record and the chat's flashes. The *Call methods describe writes
- * as script calls, for a part's bookkeeping to go to Redis as one command
- * with the slot's release (lua-script.ts runTogether).
+ * The job's record and the chat's flashes. A write given a `batch` goes out
+ * with the batch's other writes, for a part's bookkeeping to go to Redis as
+ * one command with the slot's release (lua-script.ts ScriptBatch).
  */
 export interface DeliveryLog {
   read(jobId: string): Promise<DeliveryRecord>;
@@ -39,18 +45,18 @@ export interface DeliveryLog {
    * markPart for a part Telegram accepted, counted as "sent" in the same
    * script; with `finish`, also what finish() does (for the last part).
    */
-  markSentCall(
+  markSent(
     jobId: string,
     index: number,
     messageId: number,
     options?: { finish?: boolean },
-  ): ScriptCall;
+    batch?: ScriptBatch,
+  ): Promise<void>;
   setTarget(jobId: string, chatId: number): Promise<void>;
   /** Marks the job finished and drops the stored text, keeping only the small index. */
-  finish(jobId: string): Promise<void>;
-  finishCall(jobId: string): ScriptCall;
+  finish(jobId: string, batch?: ScriptBatch): Promise<void>;
   /** Records that the chat got `articleId` as a flash. */
-  markFlashedCall(chatId: number, articleId: string): ScriptCall;
+  markFlashed(chatId: number, articleId: string, batch?: ScriptBatch): Promise<void>;
   /** The articles pushed to the chat as flashes in the last few days. */
   flashedTo(chatId: number): Promise<string[]>;
 }
@@ -112,24 +118,7 @@ export function createDeliveryLog(redis: Redis, keys: Keys): DeliveryLog {
       ],
     );
   }
-  const write = (...args: Parameters<typeof writeCall>) => runCall(redis, writeCall(...args));
-
-  function markSentCall(
-    jobId: string,
-    index: number,
-    messageId: number,
-    options: { finish?: boolean } = {},
-  ): ScriptCall {
-    const part = { [`${PART}${index}`]: messageId };
-    return writeCall(
-      jobId,
-      options.finish ? { ...part, [F.done]: 1 } : part,
-      options.finish ? { count: "sent", drop: [F.parts] } : { count: "sent" },
-    );
-  }
-  const finishCall = (jobId: string) => writeCall(jobId, { [F.done]: 1 }, { drop: [F.parts] });
-  const markFlashedCall = (chatId: number, articleId: string) =>
-    scriptCall(FLASHED_ADD, [keys.flashed(chatId)], [RECORD_TTL_SECONDS, articleId]);
+  const write = (...args: Parameters<typeof writeCall>) => runWrite(redis, writeCall(...args));
 
   return {
     async read(jobId) {
@@ -145,15 +134,25 @@ export function createDeliveryLog(redis: Redis, keys: Keys): DeliveryLog {
     async markPart(jobId, index, messageId) {
       await write(jobId, { [`${PART}${index}`]: messageId });
     },
-    markSentCall,
+    async markSent(jobId, index, messageId, options = {}, batch) {
+      const part = { [`${PART}${index}`]: messageId };
+      const call = writeCall(
+        jobId,
+        options.finish ? { ...part, [F.done]: 1 } : part,
+        options.finish ? { count: "sent", drop: [F.parts] } : { count: "sent" },
+      );
+      await runWrite(redis, call, batch);
+    },
     async setTarget(jobId, chatId) {
       await write(jobId, { [F.target]: chatId });
     },
-    async finish(jobId) {
-      await runCall(redis, finishCall(jobId));
+    async finish(jobId, batch) {
+      await runWrite(redis, writeCall(jobId, { [F.done]: 1 }, { drop: [F.parts] }), batch);
     },
-    finishCall,
-    markFlashedCall,
+    async markFlashed(chatId, articleId, batch) {
+      const call = scriptCall(FLASHED_ADD, [keys.flashed(chatId)], [RECORD_TTL_SECONDS, articleId]);
+      await runWrite(redis, call, batch);
+    },
     flashedTo(chatId) {
       return redis.smembers(keys.flashed(chatId));
     },

@@ -52,7 +52,8 @@ export async function deliverDigest(
   const result = await sendChatParts(deps, jobId, chat, parts, record, {
     saveParts,
     slotAhead,
-    onDelivered: (chatId) => deps.chats.setCursorCall(chatId, delivered, composedAt, lateFrom),
+    onDelivered: (chatId, batch) =>
+      deps.chats.setCursor(chatId, delivered, composedAt, lateFrom, batch),
   });
   return outcomeOf(result);
 }

@@ -2,7 +2,14 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import type { Keys } from "../redis/keys.ts";
-import { luaScript, runCall, runScript, type ScriptCall, scriptCall } from "../redis/lua-script.ts";
+import {
+  luaScript,
+  runScript,
+  runWrite,
+  type ScriptBatch,
+  type ScriptCall,
+  scriptCall,
+} from "../redis/lua-script.ts";
 import { SendWindow } from "./send-window.ts";
 
 /** Telegram: about one message per second to one chat. */
@@ -94,10 +101,11 @@ export interface RateGate {
   ): Promise<TakeResult>;
   /** Asks Redis for one slot now, without waiting for it: what take() starts from. */
   reserve(chatId: number, group: boolean): Promise<Reservation>;
-  /** Restarts the chat's spacing from now: Telegram saw the message no earlier than its answer. */
-  release(ticket: Ticket): Promise<void>;
-  /** release() as a script call, to go with the job's other writes (lua-script.ts runTogether) */
-  releaseCall(ticket: Ticket): ScriptCall;
+  /**
+   * Restarts the chat's spacing from now: Telegram saw the message no earlier
+   * than its answer. With `batch`, it goes out with the job's other writes.
+   */
+  release(ticket: Ticket, batch?: ScriptBatch): Promise<void>;
   /** Stops every send in every process for `ms` (a 429's retry_after); never shortens a pause. */
   pause(ms: number): Promise<void>;
   /** Milliseconds left of the current pause, 0 when none. */
@@ -325,11 +333,9 @@ export function createRateGate(redis: Redis, keys: Keys, options: RateGateOption
 
     slotsToSpare: () => spareSlots,
 
-    async release(ticket) {
-      await runCall(redis, releaseCall(ticket));
+    async release(ticket, batch) {
+      await runWrite(redis, releaseCall(ticket), batch);
     },
-
-    releaseCall,
 
     async pause(ms) {
       if (ms <= 0) return;

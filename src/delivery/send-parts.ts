@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import type { Chat } from "../chats/chat.ts";
 import type { ChatStore } from "../chats/chat-store.ts";
 import type { Logger } from "../logger.ts";
-import { runTogether, type ScriptCall } from "../redis/lua-script.ts";
+import { ScriptBatch } from "../redis/lua-script.ts";
 import type { DeliveryCounters } from "./counters.ts";
 import type { DeliveryLog, DeliveryRecord } from "./delivery-log.ts";
 import type { RateGate } from "./rate-gate.ts";
@@ -50,10 +50,11 @@ export interface SendPartsInput {
   signal?: AbortSignal;
   /**
    * The write that must happen once every part is sent or skipped (a
-   * digest's cursor, a flash's mark), given where the parts went. It runs in
-   * one script with the record's finishing write and the slot's release.
+   * digest's cursor, a flash's mark), given where the parts went. It goes
+   * into `batch`, to run in one script with the record's finishing write and
+   * the slot's release.
    */
-  onDelivered?(chatId: number): ScriptCall;
+  onDelivered?(chatId: number, batch: ScriptBatch): unknown;
   /**
    * Stores newly composed parts so a retry sends the same text; called only
    * when there are several (see keepsParts). It is awaited together with the
@@ -90,7 +91,6 @@ export async function sendParts(
   const { api, redis, gate, deliveryLog, chats, counters, logger } = deps;
   const { jobId, chat, parts, record } = input;
   const group = chat.kind !== "private";
-  const delivered = (chatId: number) => (input.onDelivered ? [input.onDelivered(chatId)] : []);
   let chatId = record.target ?? chat.id;
   let sent = 0;
   let skipped = 0;
@@ -155,19 +155,21 @@ export async function sendParts(
         throw failure;
       }
       // the slot, the record (finished with the last part) and what follows delivery, in one go
-      await Promise.all([
-        runTogether(redis, [
-          gate.releaseCall(taken.ticket),
-          deliveryLog.markSentCall(jobId, index, messageId, { finish: last }),
-          ...(last ? delivered(chatId) : []),
-        ]),
-        deps.recordSent?.(chatId, messageId, text),
-      ]);
+      const batch = new ScriptBatch();
+      await gate.release(taken.ticket, batch);
+      await deliveryLog.markSent(jobId, index, messageId, { finish: last }, batch);
+      if (last) await input.onDelivered?.(chatId, batch);
+      await Promise.all([batch.run(redis), deps.recordSent?.(chatId, messageId, text)]);
       finished = last;
       sent += 1;
       break;
     }
   }
-  if (!finished) await runTogether(redis, [deliveryLog.finishCall(jobId), ...delivered(chatId)]);
+  if (!finished) {
+    const batch = new ScriptBatch();
+    await deliveryLog.finish(jobId, batch);
+    await input.onDelivered?.(chatId, batch);
+    await batch.run(redis);
+  }
   return { status: "delivered", chatId, sent, skipped };
 }

@@ -150,7 +150,8 @@ export async function deliverWatch(
     signal: deps.signal,
     slotAhead,
     saveParts: () => log.saveParts(jobId, rendered),
-    onDelivered: (to) => hits.sentCall(chatId, to, sentIds, now, RECORD_TTL_SECONDS),
+    onDelivered: (to, batch) =>
+      batch.add(hits.sentCall(chatId, to, sentIds, now, RECORD_TTL_SECONDS)),
   });
   if (result.status !== "deferred") await release();
   return outcomeOf(result);

@@ -59,6 +59,47 @@ export async function runCall<T>(redis: Redis, call: ScriptCall<T>): Promise<T> 
   return call.read(await runScript(redis, call.script, call.keys, call.args));
 }
 
+/**
+ * Writes collected to go to Redis together, as one command (runTogether),
+ * in the order they were added: a store method given a batch adds its write
+ * here instead of sending it (see runWrite), and the caller sends them all
+ * with run(). For writes that happen at the same moment anyway, such as a
+ * delivered part's bookkeeping (delivery/send-parts.ts).
+ */
+export class ScriptBatch {
+  private calls: ScriptCall<unknown>[] = [];
+
+  add(call: ScriptCall<unknown>): void {
+    this.calls.push(call);
+  }
+
+  /** How many writes wait to be run. */
+  get size(): number {
+    return this.calls.length;
+  }
+
+  /** Sends every write added so far, atomically, and empties the batch; nothing is sent when it is empty. */
+  async run(redis: Redis): Promise<void> {
+    const calls = this.calls;
+    this.calls = [];
+    if (calls.length > 0) await runTogether(redis, calls);
+  }
+}
+
+/**
+ * Runs a write now, or adds it to `batch` (when given) to go out with
+ * batch.run(): the one way a store method takes an optional batch. With a
+ * batch, nothing is sent, and the returned promise resolves at once.
+ */
+export async function runWrite(
+  redis: Redis,
+  call: ScriptCall<unknown>,
+  batch?: ScriptBatch,
+): Promise<void> {
+  if (batch) batch.add(call);
+  else await runCall(redis, call);
+}
+
 type Results<C extends readonly ScriptCall<unknown>[]> = {
   -readonly [I in keyof C]: C[I] extends ScriptCall<infer T> ? T : never;
 };

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { luaScript, runCall, runTogether, scriptCall } from "../../src/redis/lua-script.ts";
+import {
+  luaScript,
+  runCall,
+  runTogether,
+  runWrite,
+  ScriptBatch,
+  scriptCall,
+} from "../../src/redis/lua-script.ts";
 import { useRedis } from "../support/redis.ts";
 
 /** Reports what the script was given: its key and argument counts, first key and argument. */
@@ -59,5 +66,27 @@ describe("runTogether", () => {
       /WRONGTYPE/,
     );
     expect(await redis.get(key)).toBe("kept");
+  });
+});
+
+describe("ScriptBatch", () => {
+  it("holds writes given to runWrite until run, then sends them in order", async () => {
+    const { redis, prefix } = await useRedis();
+    const key = `${prefix}k`;
+    const batch = new ScriptBatch();
+    await runWrite(redis, scriptCall(SET, [key], ["first"]), batch);
+    await runWrite(redis, scriptCall(SET, [key], ["second"]), batch);
+    expect(batch.size).toBe(2);
+    expect(await redis.exists(key)).toBe(0);
+    await batch.run(redis);
+    expect(await redis.get(key)).toBe("second");
+    expect(batch.size).toBe(0);
+  });
+
+  it("runs a write at once without a batch", async () => {
+    const { redis, prefix } = await useRedis();
+    const key = `${prefix}k`;
+    await runWrite(redis, scriptCall(SET, [key], ["now"]));
+    expect(await redis.get(key)).toBe("now");
   });
 });
