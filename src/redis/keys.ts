@@ -50,6 +50,12 @@ export interface Keys {
   watches(chatId: number | string): string;
   /** set: "chatId phrase" of every watch whose key word (its longest) is `word` (watches/watch-store.ts) */
   watchWord(word: string): string;
+  /**
+   * hash: bucket of a key word (0–4095) -> count of changes to the watches of
+   * its words, so a process caching the word index knows what to re-read
+   * (watches/watch-store.ts)
+   */
+  watchVersions(): string;
   /** hash: article id -> the watch it matched, waiting for the chat's next watch message (expires) */
   watchHits(chatId: number | string): string;
   /** string: when the chat's pending watch message is planned (ms), while its job waits (expires) */
@@ -105,6 +111,7 @@ export function createKeys(prefix = "fd:"): Keys {
     flashFanOut: (articleId) => `${prefix}flash:fanout:${articleId}`,
     watches: (chatId) => `${prefix}watches:${chatId}`,
     watchWord: (word) => `${prefix}watch:word:${word}`,
+    watchVersions: () => `${prefix}watch:versions`,
     watchHits: (chatId) => `${prefix}watch:hits:${chatId}`,
     watchPlan: (chatId) => `${prefix}watch:plan:${chatId}`,
     watchLast: (chatId) => `${prefix}watch:last:${chatId}`,
