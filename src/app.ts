@@ -9,6 +9,7 @@ import { createClusters } from "./articles/clusters.ts";
 import { importContent } from "./articles/import-content.ts";
 import { createTagger } from "./articles/tagger.ts";
 import { loadTopics, type Topic } from "./articles/topics.ts";
+import { Withdrawals, withoutWithdrawn } from "./articles/withdrawals.ts";
 import type { BotContext } from "./bot/context.ts";
 import { createI18n } from "./bot/i18n.ts";
 import { createBot } from "./bot/index.ts";
@@ -126,7 +127,11 @@ export async function createApp(config: Config, logger = createLogger(config)): 
     await connectRedis(queueRedis, redisUrl, config.redisConnectTimeoutMs);
 
     const keys = createKeys(config.redisPrefix);
-    const articles = createArticleStore(redis, keys);
+    // readers are never offered a withdrawn article (/withdraw)
+    const articles = withoutWithdrawn(
+      createArticleStore(redis, keys),
+      new Withdrawals(redis, keys),
+    );
     const topics = loadTopics(join(config.contentDir, "topics.json"));
     const topicIds = new Set(topics.map((t) => t.id));
     const tagger = createTagger(topics);

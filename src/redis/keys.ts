@@ -16,6 +16,8 @@ export interface Keys {
    * ARRIVALS_KEPT_MS (late news, see ArticleStore.arrivedLate)
    */
   articlesArrived(): string;
+  /** set: ids of the articles an editor withdrew, left out of every list for readers (articles/withdrawals.ts) */
+  withdrawn(): string;
   /** string: canonical-URL sha1 -> article id */
   articleByUrl(urlHash: string): string;
   /** set: article ids whose title or summary contain a word (search index) */
@@ -94,6 +96,7 @@ export function createKeys(prefix = "fd:"): Keys {
     articles: () => `${prefix}articles`,
     articlesByTopic: (topic) => `${prefix}articles:topic:${topic}`,
     articlesArrived: () => `${prefix}articles:arrived`,
+    withdrawn: () => `${prefix}articles:withdrawn`,
     articleByUrl: (urlHash) => `${prefix}article:url:${urlHash}`,
     searchWord: (word) => `${prefix}search:${word}`,
     chat: (chatId) => `${prefix}chat:${chatId}`,
