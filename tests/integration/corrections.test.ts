@@ -169,7 +169,8 @@ describe("corrections follow the message", () => {
     };
     expect((await ask("/latest")).text).toContain("Invented headline 1");
 
-    expect((await say(l, `/withdraw ${gone.url}`, "is withdrawn")).text).toContain("0 sent");
+    // the /latest answer above is one of the messages it strikes through
+    expect((await say(l, `/withdraw ${gone.url}`, "is withdrawn")).text).toContain("1 sent");
     // withdrawing again does no harm
     await say(l, `/withdraw ${gone.id}`, "is withdrawn");
 
@@ -186,6 +187,33 @@ describe("corrections follow the message", () => {
       { articles: h.articles },
     );
     expect(digest?.items.map((item) => item.title)).toEqual([article(2).title]);
+    expect(fake.internalErrors).toEqual([]);
+  });
+
+  it("follows answers to /latest, /search and /digest like delivered messages", async () => {
+    const l = await live();
+    const { fake, h } = l;
+    const user = fake.addUser({ language_code: "en" });
+    const chat = fake.addChat({ type: "private", user });
+    const { article: gone } = await h.articles.put(article(1));
+    const answers: SentMessage[] = [];
+    for (const command of ["/latest", "/search invented headline", "/digest"]) {
+      const since = fake.sent(chat.id).length;
+      fake.sendText(chat.id, user.id, command);
+      answers.push(
+        await fake.waitForMessage(chat.id, (m) => m.text.includes("Invented headline 1"), {
+          sinceIndex: since,
+        }),
+      );
+    }
+
+    const reply = await say(l, `/withdraw ${gone.url}`, "is withdrawn");
+    expect(reply.text).toContain("3 sent messages will be struck through");
+    await waitFor(() => answers.every((m) => m.history.length === 1));
+    for (const answer of answers) {
+      expect(answer.text).toContain("⚠️ Withdrawn by the editors.");
+      expect(answer.entities.some((e) => e.type === "strikethrough")).toBe(true);
+    }
     expect(fake.internalErrors).toEqual([]);
   });
 });
