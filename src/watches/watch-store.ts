@@ -27,6 +27,12 @@ export interface WatchStore {
   matchMany(articles: readonly ReadonlySet<string>[]): Promise<WatchMatch[][]>;
   /** Removes every watch of a chat (e.g. the bot left it). */
   clear(chatId: number): Promise<void>;
+  /**
+   * Moves a chat's watches, and their places in the word index, to its new
+   * id (a group upgraded to a supergroup); idempotent, so either of
+   * Telegram's two migration messages, or both, may call it.
+   */
+  migrate(oldId: number, newId: number): Promise<void>;
 }
 
 /**
@@ -77,6 +83,20 @@ export function createWatchStore(redis: Redis, keys: Keys): WatchStore {
       return (await index.match([articleWords]))[0] ?? [];
     },
     matchMany: (articles) => index.match(articles),
+    async migrate(oldId, newId) {
+      const phrases = await redis.smembers(keys.watches(oldId));
+      if (phrases.length === 0) return;
+      const multi = redis.multi();
+      for (const phrase of phrases) {
+        const { keyWord } = watchOfPhrase(phrase);
+        multi.srem(keys.watchWord(keyWord), member(oldId, phrase));
+        multi.sadd(keys.watchWord(keyWord), member(newId, phrase));
+        multi.hincrby(keys.watchVersions(), String(versionBucket(keyWord)), 1);
+      }
+      multi.sadd(keys.watches(newId), ...phrases);
+      multi.del(keys.watches(oldId));
+      await multi.exec();
+    },
     async clear(chatId) {
       const phrases = await redis.smembers(keys.watches(chatId));
       const multi = redis.multi();
