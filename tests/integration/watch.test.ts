@@ -123,6 +123,8 @@ describe("watches", () => {
 
     await l.ingest(invented(1, { title: "Invented report on a bridge near Kursk" }));
     await l.ingest(invented(2, { title: "Invented report on Kursk roads" }));
+    // holds the watch's key word but not its other word
+    await l.ingest(invented(3, { title: "Invented report on a bridge in Odesa" }));
     const [toReader, toGroup] = await Promise.all([
       l.fake.waitForMessage(reader.id, (m) => m.text.includes("bridge near Kursk")),
       l.fake.waitForMessage(group.id, (m) => m.text.includes("bridge near Kursk")),
@@ -136,6 +138,8 @@ describe("watches", () => {
     expect(watchMessages(l, reader.id)).toHaveLength(1);
     expect(watchMessages(l, group.id)).toHaveLength(1);
     expect(toReader.text).not.toContain("Kursk roads");
+    expect(toReader.text).not.toContain("in Odesa");
+    expect(await l.h.redis.hlen(l.h.keys.watchHits(reader.id))).toBe(0);
     // the digest leaves out what the watch sent
     expect(await l.h.redis.smembers(l.h.keys.flashed(reader.id))).toHaveLength(1);
   });
