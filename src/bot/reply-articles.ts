@@ -1,4 +1,5 @@
 import { newsLanguages } from "../chats/chat.ts";
+import { createSentMessages } from "../corrections/sent-messages.ts";
 import { renderLabels } from "../digest/labels.ts";
 import { type RenderLabels, renderDigest } from "../digest/render.ts";
 import { type Story, type StoryListOptions, storyItem } from "../digest/stories.ts";
@@ -35,6 +36,22 @@ export async function replyWithStories(
     header,
   });
   for (const part of parts) {
-    await ctx.reply(part, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+    await replyRecorded(ctx, part, { link_preview_options: { is_disabled: true } });
   }
+}
+
+/**
+ * Replies with a part of a list of articles (Telegram HTML) and records the
+ * message as the delivery worker records its own (corrections/sent-messages.ts),
+ * so an editor's /edit or /withdraw within 48 hours edits this answer too.
+ */
+export async function replyRecorded(
+  ctx: BotContext,
+  html: string,
+  options: Omit<NonNullable<Parameters<BotContext["reply"]>[1]>, "parse_mode"> = {},
+): Promise<void> {
+  const message = await ctx.reply(html, { ...options, parse_mode: "HTML" });
+  await createSentMessages(ctx.deps.redis, ctx.deps.keys)
+    .record(message.chat.id, message.message_id, html, ctx.deps.now())
+    .catch((err: unknown) => ctx.log.warn({ err }, "answer not recorded for corrections"));
 }

@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import type { Article } from "../articles/article.ts";
 import type { ArticleStore } from "../articles/article-store.ts";
 import type { Topic } from "../articles/topics.ts";
+import { Withdrawals } from "../articles/withdrawals.ts";
 import type { Chat } from "../chats/chat.ts";
 import type { ChatStore } from "../chats/chat-store.ts";
 import { isQuietAt } from "../chats/next-due.ts";
@@ -105,8 +106,12 @@ export async function deliverWatch(
   let articles: Article[];
   if (ids === undefined) {
     const pending = await hits.pending(chatId);
-    const found = await Promise.all(Object.keys(pending).map((id) => deps.articles.get(id)));
-    const flashedSet = new Set(flashed);
+    const [found, withdrawn] = await Promise.all([
+      Promise.all(Object.keys(pending).map((id) => deps.articles.get(id))),
+      new Withdrawals(redis, keys).among(Object.keys(pending)),
+    ]);
+    // a withdrawn match is dropped like one already sent
+    const flashedSet = new Set([...flashed, ...withdrawn]);
     articles = found
       .filter((a): a is Article => worthSending(chat, a, flashedSet))
       .sort((a, b) => b.publishedAt - a.publishedAt);

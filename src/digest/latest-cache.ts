@@ -28,8 +28,9 @@ export const LATEST_CACHE_MAX_AGE_MS = 60_000;
  *
  * An answer holds until the article store changes: every write that changes
  * an article bumps the `articles:version` counter in Redis (ArticleStore),
- * so a change made by any process — ingest, an editor's edit — is seen with
- * one GET per question. Readers asking at once while an answer is built wait
+ * and every withdrawal grows the `withdrawn` set, so a change made by any
+ * process — ingest, an editor's edit or withdrawal — is seen with one GET and
+ * one SCARD per question. Readers asking at once while an answer is built wait
  * for that one build. Bounded: at most `maxEntries` answers, none older than
  * `maxAgeMs`.
  */
@@ -82,8 +83,17 @@ export class LatestCache<T> {
     return this.entries.size;
   }
 
+  /**
+   * The articles' version: the store's change counter plus how many articles
+   * were withdrawn (articles/withdrawals.ts; a set that only grows), so a
+   * withdrawal makes every answer stale as an edit does.
+   */
   private async version(): Promise<number> {
-    return Number((await this.redis.get(this.keys.articlesVersion())) ?? 0);
+    const [changes, withdrawn] = await Promise.all([
+      this.redis.get(this.keys.articlesVersion()),
+      this.redis.scard(this.keys.withdrawn()),
+    ]);
+    return Number(changes ?? 0) + withdrawn;
   }
 
   private evict(): void {

@@ -18,6 +18,8 @@ export interface Keys {
    * articles/article-writes.ts
    */
   articlesArrived(): string;
+  /** set: ids of the articles an editor withdrew, left out of every list for readers; written by articles/withdrawals.ts */
+  withdrawn(): string;
   /** string: canonical-URL sha1 -> article id; written by articles/article-writes.ts */
   articleByUrl(urlHash: string): string;
   /**
@@ -70,6 +72,12 @@ export interface Keys {
   watches(chatId: number | string): string;
   /** set: "chatId phrase" of every watch whose key word (its longest) is `word`; written by watches/watch-store.ts */
   watchWord(word: string): string;
+  /**
+   * hash: bucket of a key word (0–4095) -> count of changes to the watches of
+   * its words, so a process caching the word index knows what to re-read;
+   * written by watches/watch-store.ts
+   */
+  watchVersions(): string;
   /** hash: article id -> the watch it matched, waiting for the chat's next watch message (expires); written by watches/watch-hits.ts */
   watchHits(chatId: number | string): string;
   /** string: when the chat's pending watch message is planned (ms), while its job waits (expires); written by watches/watch-hits.ts */
@@ -118,6 +126,7 @@ export function createKeys(prefix = "fd:"): Keys {
     articles: () => `${prefix}articles`,
     articlesByTopic: (topic) => `${prefix}articles:topic:${topic}`,
     articlesArrived: () => `${prefix}articles:arrived`,
+    withdrawn: () => `${prefix}articles:withdrawn`,
     articleByUrl: (urlHash) => `${prefix}article:url:${urlHash}`,
     articlesVersion: () => `${prefix}articles:version`,
     searchWord: (word) => `${prefix}search:${word}`,
@@ -135,6 +144,7 @@ export function createKeys(prefix = "fd:"): Keys {
     flashFanOut: (articleId) => `${prefix}flash:fanout:${articleId}`,
     watches: (chatId) => `${prefix}watches:${chatId}`,
     watchWord: (word) => `${prefix}watch:word:${word}`,
+    watchVersions: () => `${prefix}watch:versions`,
     watchHits: (chatId) => `${prefix}watch:hits:${chatId}`,
     watchPlan: (chatId) => `${prefix}watch:plan:${chatId}`,
     watchLast: (chatId) => `${prefix}watch:last:${chatId}`,

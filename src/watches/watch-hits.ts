@@ -11,7 +11,7 @@ const PLAN_SLACK_MS = 3600_000;
 
 /**
  * Records matches (ARGV[6..]: article id, phrase pairs) in the chat's hits
- * hash (KEYS[1]) and plans the chat's next watch message unless one is
+ * hash (KEYS[1], its TTL renewed with each plan) and plans the chat's next watch message unless one is
  * planned (KEYS[2]): at now, or the watch window after the last message
  * (KEYS[3]). With ARGV[5] = 1 the current plan is dropped first (its job is
  * done). Returns the planned time in ms, or -1 when there is nothing to
@@ -22,10 +22,10 @@ local now = tonumber(ARGV[1])
 if ARGV[5] == '1' then redis.call('DEL', KEYS[2]) end
 if #ARGV >= 6 then
   for i = 6, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-  redis.call('EXPIRE', KEYS[1], ARGV[3])
 end
 if redis.call('HLEN', KEYS[1]) == 0 then return -1 end
 if redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
+redis.call('EXPIRE', KEYS[1], ARGV[3])
 local last = tonumber(redis.call('GET', KEYS[3]) or '0') or 0
 local at = math.max(now, last + tonumber(ARGV[2]))
 redis.call('SET', KEYS[2], tostring(at), 'PX', math.floor(at - now + tonumber(ARGV[4])))
@@ -33,21 +33,25 @@ return at
 `);
 
 /**
- * PLAN for one article matched by many chats, in one command: for chat i,
- * KEYS[3i-2..3i] are its hits, plan and last-sent keys and ARGV[5+i] the
- * phrase it matched; ARGV[5] is the article id. Returns each chat's planned
- * time, or -1.
+ * PLAN for many chats in one command: for chat i, KEYS[3i-2..3i] are its
+ * hits, plan and last-sent keys, and from ARGV[5] on, one after another,
+ * each chat's count of matches n and then its n pairs (article id, phrase).
+ * Returns each chat's planned time, or -1.
  */
 const PLAN_MANY = luaScript(`
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local planned = {}
+local at_arg = 5
 for i = 1, #KEYS / 3 do
   local hits, plan, last = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
-  redis.call('HSET', hits, ARGV[5], ARGV[5 + i])
-  redis.call('EXPIRE', hits, ARGV[3])
+  local n = tonumber(ARGV[at_arg])
+  redis.call('HSET', hits, unpack(ARGV, at_arg + 1, at_arg + 2 * n))
+  at_arg = at_arg + 1 + 2 * n
   local at = -1
+  -- the hits' TTL is renewed with each plan: while one waits, its job takes them well within it
   if redis.call('EXISTS', plan) == 0 then
+    redis.call('EXPIRE', hits, ARGV[3])
     local sent = tonumber(redis.call('GET', last) or '0') or 0
     at = math.max(now, sent + window)
     redis.call('SET', plan, tostring(at), 'PX', math.floor(at - now + tonumber(ARGV[4])))
@@ -86,12 +90,12 @@ export interface WatchHits {
    */
   add(chatId: number, articleId: string, phrase: string, now: number): Promise<number | undefined>;
   /**
-   * add() of one article for many chats in one command; resolves with each
-   * chat's planned time (undefined when its message is planned already).
+   * add() for many chats, each with the articles it matched (article id ->
+   * phrase), in one command; resolves with each chat's planned time
+   * (undefined when its message is planned already).
    */
   addMany(
-    articleId: string,
-    matches: readonly { chatId: number; phrase: string }[],
+    matches: readonly { chatId: number; hits: ReadonlyMap<string, string> }[],
     now: number,
   ): Promise<(number | undefined)[]>;
   /** Drops the chat's plan (its job finished) and plans the next if matches wait. */
@@ -129,7 +133,7 @@ export function createWatchHits(redis: Redis, keys: Keys): WatchHits {
   }
   return {
     add: (chatId, articleId, phrase, now) => plan(chatId, now, false, [articleId, phrase]),
-    async addMany(articleId, matches, now) {
+    async addMany(matches, now) {
       if (matches.length === 0) return [];
       const planned = (await runScript(
         redis,
@@ -144,8 +148,7 @@ export function createWatchHits(redis: Redis, keys: Keys): WatchHits {
           WATCH_WINDOW_MS,
           HITS_TTL_SECONDS,
           PLAN_SLACK_MS,
-          articleId,
-          ...matches.map((m) => m.phrase),
+          ...matches.flatMap(({ hits }) => [hits.size, ...[...hits].flat()]),
         ],
       )) as number[];
       return planned.map((at) => (Number(at) >= 0 ? Number(at) : undefined));

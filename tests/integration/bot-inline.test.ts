@@ -69,6 +69,12 @@ describe("inline mode", () => {
     const reader = h.fake.addUser();
     const en = await h.fake.waitForInlineAnswer(h.fake.inlineQuery(reader, "  DRONE   kursk "));
     expect((en.results as Result[]).map((r) => r.title)).toEqual(["Invented headline 1"]);
+    // an English reader's latest leave the Ukrainian report out (their news languages)
+    const latest = await h.fake.waitForInlineAnswer(h.fake.inlineQuery(reader, ""));
+    expect((latest.results as Result[]).map((r) => r.title).sort()).toEqual([
+      "Invented headline 1",
+      "Invented headline 2",
+    ]);
 
     const uk = h.fake.addUser({ language_code: "uk" });
     const answer = await h.fake.waitForInlineAnswer(h.fake.inlineQuery(uk, "КУРСЬКІЙ області"));

@@ -7,6 +7,7 @@ import { createI18n } from "../../src/bot/i18n.ts";
 import { createCorrector } from "../../src/corrections/corrector.ts";
 import { createDeliveryQueue, type DeliveryQueue, enqueueFlash } from "../../src/delivery/queue.ts";
 import { startDelivery } from "../../src/delivery/start-delivery.ts";
+import { buildDigest } from "../../src/digest/build.ts";
 import { createRedis } from "../../src/redis/connection.ts";
 import { createKeys } from "../../src/redis/keys.ts";
 import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
@@ -184,6 +185,70 @@ describe("corrections follow the message", () => {
       expect(hrefs(m)).not.toContain(moved.url);
       expect(m.text).toContain("Invented headline 3 with a typo: Kurks");
       expect(m.text).toContain("Invented summary 3 that needs a correction.");
+    }
+    expect(fake.internalErrors).toEqual([]);
+  });
+
+  it("offers a withdrawn article nowhere again: /latest, /search, inline, the next digest", async () => {
+    const l = await live();
+    const { fake, h } = l;
+    const user = fake.addUser({ language_code: "en" });
+    const chat = fake.addChat({ type: "private", user });
+    const { article: gone } = await h.articles.put(article(1));
+    await h.articles.put({ ...article(2), publishedAt: Date.now() - 6 * MINUTE });
+    const ask = async (text: string) => {
+      const since = fake.sent(chat.id).length;
+      fake.sendText(chat.id, user.id, text);
+      return fake.waitForMessage(chat.id, (m) => m.text.includes("headline"), {
+        sinceIndex: since,
+      });
+    };
+    expect((await ask("/latest")).text).toContain("Invented headline 1");
+
+    // the /latest answer above is one of the messages it strikes through
+    expect((await say(l, `/withdraw ${gone.url}`, "is withdrawn")).text).toContain("1 sent");
+    // withdrawing again does no harm
+    await say(l, `/withdraw ${gone.id}`, "is withdrawn");
+
+    for (const command of ["/latest", "/search invented headline"]) {
+      const reply = await ask(command);
+      expect(reply.text).toContain("Invented headline 2");
+      expect(reply.text).not.toContain("Invented headline 1");
+    }
+    const answer = await fake.waitForInlineAnswer(fake.inlineQuery(user, "invented"));
+    expect((answer.results as { id: string }[]).map((r) => r.id)).not.toContain(gone.id);
+    expect(answer.results).toHaveLength(1);
+    const digest = await buildDigest(
+      { cursor: 0, topics: [], maxItems: 10, lang: "en" },
+      { articles: h.articles },
+    );
+    expect(digest?.items.map((item) => item.title)).toEqual([article(2).title]);
+    expect(fake.internalErrors).toEqual([]);
+  });
+
+  it("follows answers to /latest, /search and /digest like delivered messages", async () => {
+    const l = await live();
+    const { fake, h } = l;
+    const user = fake.addUser({ language_code: "en" });
+    const chat = fake.addChat({ type: "private", user });
+    const { article: gone } = await h.articles.put(article(1));
+    const answers: SentMessage[] = [];
+    for (const command of ["/latest", "/search invented headline", "/digest"]) {
+      const since = fake.sent(chat.id).length;
+      fake.sendText(chat.id, user.id, command);
+      answers.push(
+        await fake.waitForMessage(chat.id, (m) => m.text.includes("Invented headline 1"), {
+          sinceIndex: since,
+        }),
+      );
+    }
+
+    const reply = await say(l, `/withdraw ${gone.url}`, "is withdrawn");
+    expect(reply.text).toContain("3 sent messages will be struck through");
+    await waitFor(() => answers.every((m) => m.history.length === 1));
+    for (const answer of answers) {
+      expect(answer.text).toContain("⚠️ Withdrawn by the editors.");
+      expect(answer.entities.some((e) => e.type === "strikethrough")).toBe(true);
     }
     expect(fake.internalErrors).toEqual([]);
   });

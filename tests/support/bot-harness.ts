@@ -7,6 +7,7 @@ import { onTestFinished } from "vitest";
 import { type ArticleStore, createArticleStore } from "../../src/articles/article-store.ts";
 import { createTagger } from "../../src/articles/tagger.ts";
 import { loadTopics, type Topic } from "../../src/articles/topics.ts";
+import { Withdrawals, withoutWithdrawn } from "../../src/articles/withdrawals.ts";
 import type { BotContext, BotDeps } from "../../src/bot/context.ts";
 import { createBot } from "../../src/bot/index.ts";
 import { ALLOWED_UPDATES } from "../../src/bot/polling.ts";
@@ -79,7 +80,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
   const prefix = options.prefix ?? randomPrefix();
   const keys = createKeys(prefix);
   const topics = loadTopics(TOPICS_FILE);
-  const articles = createArticleStore(redis, keys);
+  const articles = withoutWithdrawn(createArticleStore(redis, keys), new Withdrawals(redis, keys));
   const chats = createChatStore(redis, keys, {
     defaults: { lang: "en", tz: "Europe/Kyiv" },
     topicIds: new Set(topics.map((t) => t.id)),

@@ -5,6 +5,7 @@ import { TELEGRAM_MAX_LENGTH } from "../../digest/render.ts";
 import { withoutFlashed } from "../../digest/without-flashed.ts";
 import { ensureChatRecord } from "../chat-record.ts";
 import type { BotContext } from "../context.ts";
+import { replyRecorded } from "../reply-articles.ts";
 
 type AskingContext = BotContext & { chat: NonNullable<BotContext["chat"]> };
 
@@ -76,8 +77,7 @@ digestFeature.chatType(["private", "group", "supergroup"]).command("digest", asy
     else parts.push(note);
   }
   for (const part of parts) {
-    await ctx.reply(part, {
-      parse_mode: "HTML",
+    await replyRecorded(ctx, part, {
       link_preview_options: { is_disabled: !chat.previews },
       ...place.thread,
     });

@@ -3,7 +3,7 @@ import { LatestCache } from "../../digest/latest-cache.ts";
 import { renderDigest } from "../../digest/render.ts";
 import { latestStories, storyItem } from "../../digest/stories.ts";
 import type { BotContext, BotDeps } from "../context.ts";
-import { labelsFor, storyOptionsFor } from "../reply-articles.ts";
+import { labelsFor, replyRecorded, storyOptionsFor } from "../reply-articles.ts";
 
 export const LATEST_DEFAULT = 3;
 export const LATEST_MAX = 10;
@@ -82,11 +82,11 @@ export async function showLatest(ctx: BotContext, count: number, topic?: string)
   const answer = await latestCacheFor(ctx.deps).get(questionKey(ctx, count, topic), () =>
     buildAnswer(ctx, count, topic),
   );
+  const options = { link_preview_options: { is_disabled: true } };
   for (const text of answer.texts) {
-    await ctx.reply(
-      text,
-      answer.html ? { parse_mode: "HTML", link_preview_options: { is_disabled: true } } : {},
-    );
+    // a list of stories is recorded, so an editor's /edit or /withdraw follows it
+    if (answer.html) await replyRecorded(ctx, text, options);
+    else await ctx.reply(text);
   }
 }
 

@@ -1,8 +1,10 @@
 import { Composer } from "grammy";
+import { createWatchStore } from "../../watches/watch-store.ts";
 import type { BotContext } from "../context.ts";
 
 async function moveChat(ctx: BotContext, oldId: number, newId: number): Promise<void> {
   const moved = await ctx.deps.chats.migrate(oldId, newId);
+  await createWatchStore(ctx.deps.redis, ctx.deps.keys).migrate(oldId, newId);
   ctx.log.info(
     { from: oldId, to: newId, status: moved?.status ?? "unknown" },
     "group upgraded to a supergroup",
@@ -14,7 +16,7 @@ async function moveChat(ctx: BotContext, oldId: number, newId: number): Promise<
  * `migrate_to_chat_id` in the old group, `migrate_from_chat_id` in the new
  * supergroup — in either order, and either may be redelivered; the store's
  * migrate is idempotent, so each message simply moves whatever is left under
- * the old id. Settings, status, cursor and schedule carry over.
+ * the old id. Settings, status, cursor, schedule and watches carry over.
  */
 export const migrationFeature = new Composer<BotContext>();
 
