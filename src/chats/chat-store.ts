@@ -29,6 +29,10 @@ export interface ChatStore {
    * each hash instead of all of it, for the scheduler's million-chat ticks.
    */
   getSchedules(ids: number[]): Promise<(ChatSchedule | undefined)[]>;
+  /** The hash fields getSchedules reads, for a script that reads them itself (the scheduler's). */
+  readonly scheduleFields: readonly string[];
+  /** A chat's schedule from its scheduleFields values, as getSchedules decodes them. */
+  decodeSchedule(id: number, values: readonly (string | null)[]): ChatSchedule | undefined;
   /** Creates the chat with default settings (not subscribed) if missing; returns it. */
   ensure(id: number, init: { kind: ChatKind; title?: string; threadId?: number }): Promise<Chat>;
   /** Validates and applies a settings patch; returns errors instead of changing anything when invalid. Updates the schedule. */
@@ -224,6 +228,7 @@ for i = 1, #KEYS do
 end
 return out
 `);
+const SCHEDULE_FIELDS = [F.lang, F.status, F.tz, F.times];
 const MAX_ATTEMPTS = 20;
 
 interface Stored {
@@ -248,6 +253,22 @@ interface Transaction {
 export function createChatStore(redis: Redis, keys: Keys, options: ChatStoreOptions): ChatStore {
   const clock = options.now ?? Date.now;
   const builtIn = defaultSettings(options.defaults);
+
+  function decodeSchedule(
+    id: number,
+    [lang, status, tz, times]: readonly (string | null)[],
+  ): ChatSchedule | undefined {
+    // the language is always stored: without it there is no chat
+    if (!lang) return undefined;
+    return {
+      id,
+      status: decodeCode(STATUS_CODES, status ?? undefined) ?? "active",
+      tz: decodeZone(tz ?? undefined) ?? builtIn.tz,
+      times: times
+        ? times.split(",").map((t) => `${t.slice(0, 2)}:${t.slice(2)}`)
+        : [...DEFAULT_TIMES],
+    };
+  }
 
   async function read(id: number): Promise<Stored> {
     const hash = await redis.hgetall(keys.chat(id));
@@ -365,28 +386,19 @@ export function createChatStore(redis: Redis, keys: Keys, options: ChatStoreOpti
 
     async getSchedules(ids) {
       if (ids.length === 0) return [];
-      const fields = [F.lang, F.status, F.tz, F.times];
+      const fields = SCHEDULE_FIELDS;
       const values = (await runScript(
         redis,
         HMGET_MANY,
         ids.map((id) => keys.chat(id)),
         fields,
       )) as (string | null)[];
-      return ids.map((id, i) => {
-        const at = i * fields.length;
-        // the language is always stored: without it there is no chat
-        if (!values[at]) return undefined;
-        const times = values[at + 3];
-        return {
-          id,
-          status: decodeCode(STATUS_CODES, values[at + 1] ?? undefined) ?? "active",
-          tz: decodeZone(values[at + 2] ?? undefined) ?? builtIn.tz,
-          times: times
-            ? times.split(",").map((t) => `${t.slice(0, 2)}:${t.slice(2)}`)
-            : [...DEFAULT_TIMES],
-        };
-      });
+      return ids.map((id, i) => decodeSchedule(id, values.slice(i * 4, i * 4 + 4)));
     },
+
+    scheduleFields: SCHEDULE_FIELDS,
+
+    decodeSchedule,
 
     async ensure(id, init) {
       const chat = await mutate(id, (current, now) => {

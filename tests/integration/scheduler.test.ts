@@ -1,4 +1,3 @@
-import { setImmediate } from "node:timers/promises";
 import { pino } from "pino";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { type ChatStore, createChatStore } from "../../src/chats/chat-store.ts";
@@ -26,7 +25,8 @@ interface Harness extends TestRedis {
     batchSize?: number;
     intervalMs?: number;
     chatsPerJob?: number;
-    chats?: Pick<ChatStore, "getSchedules">;
+    chats?: Pick<ChatStore, "scheduleFields" | "decodeSchedule">;
+    redis?: TestRedis["redis"];
   }): Scheduler;
 }
 
@@ -122,18 +122,11 @@ describe("scheduler", () => {
     };
     await Promise.all(ids.map((id, i) => subscribe(h, id, settingsOf(i))));
     h.clock.now = Date.UTC(2025, 0, 15, 8, 0, 30);
-    // Reads that take varying time make the two instances' batches interleave.
-    const jittery: Pick<ChatStore, "getSchedules"> = {
-      getSchedules: (ids) =>
-        Promise.all(
-          ids.map(async (id) => {
-            for (let i = Math.floor(Math.random() * 4); i > 0; i--) await setImmediate();
-            return (await h.chats.getSchedules([id]))[0];
-          }),
-        ),
-    };
-    const a = h.scheduler({ batchSize: 16, chats: jittery });
-    const b = h.scheduler({ batchSize: 16, chats: jittery });
+    // Two connections, so the two instances' pages interleave at Redis as they come.
+    const other = createRedis(h.url);
+    onTestFinished(() => void other.disconnect());
+    const a = h.scheduler({ batchSize: 16 });
+    const b = h.scheduler({ batchSize: 16, redis: other });
 
     const [fromA, fromB] = await Promise.all([a.tick(), b.tick()]);
 
@@ -302,16 +295,15 @@ describe("scheduler", () => {
     await subscribe(h, 1);
     const kyiv8 = Date.UTC(2025, 0, 15, 6, 0);
     h.clock.now = kyiv8 + 1000;
-    // The chat changes its times between the scheduler's read and its claim.
-    const chats: Pick<ChatStore, "getSchedules"> = {
-      getSchedules: (ids) =>
-        Promise.all(
-          ids.map(async (id) => {
-            const [chat] = await h.chats.getSchedules([id]);
-            await h.chats.updateSettings(id, { times: ["21:00"] });
-            return chat;
-          }),
-        ),
+    // The chat's schedule changes between the scheduler's read and its claim:
+    // its entry moves to 21:00 Kyiv (on the scheduler's own connection, so
+    // before the claim) while the scheduler plans the times it read.
+    const chats: Pick<ChatStore, "scheduleFields" | "decodeSchedule"> = {
+      scheduleFields: h.chats.scheduleFields,
+      decodeSchedule: (id, values) => {
+        void h.redis.zadd(h.keys.schedule(), Date.UTC(2025, 0, 15, 19, 0), "1");
+        return h.chats.decodeSchedule(id, values);
+      },
     };
     const scheduler = createScheduler({
       redis: h.redis,
