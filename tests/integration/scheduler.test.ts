@@ -341,6 +341,40 @@ describe("scheduler", () => {
     expect(await jobsOf(h.queue)).toEqual([{ chatId: 1, dueMs: kyiv8 }]);
   });
 
+  it("puts a chat in one batch only when an addBulk fails part way", async () => {
+    const h = await setup(Date.UTC(2025, 0, 15, 0, 0));
+    for (const id of [11, 12, 13, 14]) await subscribe(h, id);
+    const kyiv8 = Date.UTC(2025, 0, 15, 6, 0);
+    h.clock.now = kyiv8 + 1000;
+    // The first job of each addBulk goes in, then the pipeline fails.
+    const partial = Object.create(h.queue) as DeliveryQueue;
+    partial.addBulk = async (jobs) => {
+      await h.queue.addBulk(jobs.slice(0, 1));
+      throw new Error("connection lost");
+    };
+    const broken = createScheduler({
+      redis: h.redis,
+      keys: h.keys,
+      chats: h.chats,
+      queue: partial,
+      logger: silent,
+      graceMs: GRACE,
+      now: () => h.clock.now,
+      chatsPerJob: 2,
+    });
+    await expect(broken.tick()).rejects.toThrow("connection lost");
+    // Only the chats of the job that is not in the queue are due again.
+    expect(await dueOf(h, 11)).toBe(Date.UTC(2025, 0, 16, 6, 0));
+    expect(await dueOf(h, 13)).toBe(kyiv8);
+    // A chat falling due at the same time changes how the next tick batches the rest.
+    await subscribe(h, 10);
+    await h.redis.zadd(h.keys.schedule(), kyiv8, "10");
+
+    expect(await h.scheduler({ chatsPerJob: 2 }).tick()).toBe(3);
+    const chats = (await jobsOf(h.queue)).map((j) => j.chatId);
+    expect(chats.sort()).toEqual([10, 11, 12, 13, 14]);
+  });
+
   it("ticks on its own once started, and stops cleanly", async () => {
     const h = await setup(Date.UTC(2025, 0, 15, 0, 0));
     await subscribe(h, 1);
