@@ -81,6 +81,7 @@ export const schedule: Bench = {
         logger: pino({ level: "silent" }),
         graceMs: 3_600_000,
       });
+      if (process.env.SCHEDULE_COMMANDSTATS) await redis.config("RESETSTAT");
       const redisCpuBefore = await redisCpuSeconds(redis);
       const ourCpu = process.cpuUsage();
       const started = performance.now();
@@ -88,6 +89,7 @@ export const schedule: Bench = {
       const seconds = (performance.now() - started) / 1000;
       const { user, system } = process.cpuUsage(ourCpu);
       const redisCpu = (await redisCpuSeconds(redis)) - redisCpuBefore;
+      if (process.env.SCHEDULE_COMMANDSTATS) process.stderr.write(await commandStats(redis));
       if (enqueued !== count) throw new Error(`enqueued ${enqueued} of ${count} digests`);
       const waiting = await queue.getWaiting(0, -1);
       const queued = waiting.reduce((sum, job) => sum + chatsOfJob(job.data).length, 0);
@@ -111,6 +113,18 @@ async function redisCpuSeconds(redis: Redis): Promise<number> {
   const info = await redis.info("cpu");
   const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
   return seconds("used_cpu_user") + seconds("used_cpu_sys");
+}
+
+/** The commands Redis ran since its stats were reset, costliest first (SCHEDULE_COMMANDSTATS=1). */
+async function commandStats(redis: Redis): Promise<string> {
+  const info = await redis.info("commandstats");
+  const rows = [...info.matchAll(/cmdstat_(\w+):calls=(\d+),usec=(\d+)/g)].map((m) => ({
+    command: m[1],
+    calls: Number(m[2]),
+    seconds: Number(m[3]) / 1e6,
+  }));
+  rows.sort((a, b) => b.seconds - a.seconds);
+  return rows.map((r) => `  ${r.command}: ${r.calls} calls, ${r.seconds.toFixed(2)} s\n`).join("");
 }
 
 /** MEMORY USAGE summed over every key starting with `prefix`. */

@@ -21,7 +21,7 @@ import {
   stamped,
 } from "./chat-changes.ts";
 import { cursorWrite } from "./chat-cursor.ts";
-import { decode, encode } from "./chat-record.ts";
+import { decode, decodeSchedule, encode, SCHEDULE_FIELDS } from "./chat-record.ts";
 import { readSchedules, writeSchedule } from "./chat-schedule-index.ts";
 import { nextDueAt } from "./next-due.ts";
 import { type SettingError, validateSettingsPatch } from "./settings.ts";
@@ -39,6 +39,10 @@ export interface ChatStore {
    * each hash instead of all of it, for the scheduler's million-chat ticks.
    */
   getSchedules(ids: number[]): Promise<(ChatSchedule | undefined)[]>;
+  /** The hash fields getSchedules reads, for a script that reads them itself (the scheduler's). */
+  readonly scheduleFields: readonly string[];
+  /** A chat's schedule from its scheduleFields values, as getSchedules decodes them. */
+  decodeSchedule(id: number, values: readonly (string | null)[]): ChatSchedule | undefined;
   /** Creates the chat with default settings (not subscribed) if missing; returns it. */
   ensure(id: number, init: { kind: ChatKind; title?: string; threadId?: number }): Promise<Chat>;
   /** Validates and applies a settings patch; returns errors instead of changing anything when invalid. Updates the schedule. */
@@ -138,6 +142,13 @@ class RedisChatStore implements ChatStore {
   readonly getSchedules = (ids: number[]): Promise<(ChatSchedule | undefined)[]> => {
     return readSchedules(this.redis, this.keys, ids, this.builtIn);
   };
+
+  readonly scheduleFields = SCHEDULE_FIELDS;
+
+  readonly decodeSchedule = (
+    id: number,
+    values: readonly (string | null)[],
+  ): ChatSchedule | undefined => decodeSchedule(id, values, this.builtIn);
 
   readonly ensure = async (
     id: number,

@@ -123,44 +123,32 @@ export function createDeliveryQueue(options: DeliveryQueueOptions): DeliveryQueu
   });
 }
 
-/** Enqueues a chat's digest for one slot; enqueueing the same slot again adds nothing. */
-export function enqueueDigest(
-  queue: DeliveryQueue,
-  chatId: number,
-  dueMs: number,
-): Promise<DeliveryJob> {
-  return queue.add(
-    "digest",
-    { kind: "digest", chatId, dueMs },
-    { jobId: digestJobId(chatId, dueMs) },
-  );
+/** A digest, a batch of digests or a flash: the jobs whose id their data gives. */
+type KeyedJobData = DigestJobData | DigestBatchJobData | FlashJobData;
+
+/** The job id `data` always gets, so that enqueueing the same data again adds nothing. */
+function jobIdOf(data: KeyedJobData): string {
+  if (data.kind === "digest") return digestJobId(data.chatId, data.dueMs);
+  if (data.kind === "digests") return digestBatchJobId(data.dueMs, data.chatIds);
+  return flashJobId(data.articleId, data.chatId);
 }
+
+/** Enqueues one job under the id its data gives: enqueueing the same data again adds nothing. */
+function enqueueKeyed(queue: DeliveryQueue, data: KeyedJobData): Promise<DeliveryJob> {
+  return queue.add(data.kind, data, { jobId: jobIdOf(data) });
+}
+
+/** Enqueues a chat's digest for one slot; enqueueing the same slot again adds nothing. */
+export const enqueueDigest = (queue: DeliveryQueue, chatId: number, dueMs: number) =>
+  enqueueKeyed(queue, { kind: "digest", chatId, dueMs });
 
 /** Enqueues one flash for one chat; enqueueing the same (article, chat) again adds nothing. */
-export function enqueueFlash(
-  queue: DeliveryQueue,
-  chatId: number,
-  articleId: string,
-): Promise<DeliveryJob> {
-  return queue.add(
-    "flash",
-    { kind: "flash", chatId, articleId },
-    { jobId: flashJobId(articleId, chatId) },
-  );
-}
+export const enqueueFlash = (queue: DeliveryQueue, chatId: number, articleId: string) =>
+  enqueueKeyed(queue, { kind: "flash", chatId, articleId });
 
 /** Enqueues the digests of `chatIds` for one slot as one batch job; the same batch again adds nothing. */
-export function enqueueDigestBatch(
-  queue: DeliveryQueue,
-  dueMs: number,
-  chatIds: number[],
-): Promise<DeliveryJob> {
-  return queue.add(
-    "digests",
-    { kind: "digests", dueMs, chatIds },
-    { jobId: digestBatchJobId(dueMs, chatIds) },
-  );
-}
+export const enqueueDigestBatch = (queue: DeliveryQueue, dueMs: number, chatIds: number[]) =>
+  enqueueKeyed(queue, { kind: "digests", dueMs, chatIds });
 
 /** Enqueues a chat's watch message planned for `at`; the same plan enqueued again adds nothing. */
 export function enqueueWatch(

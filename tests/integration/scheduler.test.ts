@@ -1,4 +1,3 @@
-import { setImmediate } from "node:timers/promises";
 import { pino } from "pino";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { type ChatStore, createChatStore } from "../../src/chats/chat-store.ts";
@@ -26,7 +25,8 @@ interface Harness extends TestRedis {
     batchSize?: number;
     intervalMs?: number;
     chatsPerJob?: number;
-    chats?: Pick<ChatStore, "getSchedules">;
+    chats?: Pick<ChatStore, "scheduleFields" | "decodeSchedule">;
+    redis?: TestRedis["redis"];
   }): Scheduler;
 }
 
@@ -122,18 +122,11 @@ describe("scheduler", () => {
     };
     await Promise.all(ids.map((id, i) => subscribe(h, id, settingsOf(i))));
     h.clock.now = Date.UTC(2025, 0, 15, 8, 0, 30);
-    // Reads that take varying time make the two instances' batches interleave.
-    const jittery: Pick<ChatStore, "getSchedules"> = {
-      getSchedules: (ids) =>
-        Promise.all(
-          ids.map(async (id) => {
-            for (let i = Math.floor(Math.random() * 4); i > 0; i--) await setImmediate();
-            return (await h.chats.getSchedules([id]))[0];
-          }),
-        ),
-    };
-    const a = h.scheduler({ batchSize: 16, chats: jittery });
-    const b = h.scheduler({ batchSize: 16, chats: jittery });
+    // Two connections, so the two instances' pages interleave at Redis as they come.
+    const other = createRedis(h.url);
+    onTestFinished(() => void other.disconnect());
+    const a = h.scheduler({ batchSize: 16 });
+    const b = h.scheduler({ batchSize: 16, redis: other });
 
     const [fromA, fromB] = await Promise.all([a.tick(), b.tick()]);
 
@@ -302,16 +295,15 @@ describe("scheduler", () => {
     await subscribe(h, 1);
     const kyiv8 = Date.UTC(2025, 0, 15, 6, 0);
     h.clock.now = kyiv8 + 1000;
-    // The chat changes its times between the scheduler's read and its claim.
-    const chats: Pick<ChatStore, "getSchedules"> = {
-      getSchedules: (ids) =>
-        Promise.all(
-          ids.map(async (id) => {
-            const [chat] = await h.chats.getSchedules([id]);
-            await h.chats.updateSettings(id, { times: ["21:00"] });
-            return chat;
-          }),
-        ),
+    // The chat's schedule changes between the scheduler's read and its claim:
+    // its entry moves to 21:00 Kyiv (on the scheduler's own connection, so
+    // before the claim) while the scheduler plans the times it read.
+    const chats: Pick<ChatStore, "scheduleFields" | "decodeSchedule"> = {
+      scheduleFields: h.chats.scheduleFields,
+      decodeSchedule: (id, values) => {
+        void h.redis.zadd(h.keys.schedule(), Date.UTC(2025, 0, 15, 19, 0), "1");
+        return h.chats.decodeSchedule(id, values);
+      },
     };
     const scheduler = createScheduler({
       redis: h.redis,
@@ -347,6 +339,40 @@ describe("scheduler", () => {
     expect(await dueOf(h, 1)).toBe(kyiv8);
     expect(await h.scheduler().tick()).toBe(1);
     expect(await jobsOf(h.queue)).toEqual([{ chatId: 1, dueMs: kyiv8 }]);
+  });
+
+  it("puts a chat in one batch only when an addBulk fails part way", async () => {
+    const h = await setup(Date.UTC(2025, 0, 15, 0, 0));
+    for (const id of [11, 12, 13, 14]) await subscribe(h, id);
+    const kyiv8 = Date.UTC(2025, 0, 15, 6, 0);
+    h.clock.now = kyiv8 + 1000;
+    // The first job of each addBulk goes in, then the pipeline fails.
+    const partial = Object.create(h.queue) as DeliveryQueue;
+    partial.addBulk = async (jobs) => {
+      await h.queue.addBulk(jobs.slice(0, 1));
+      throw new Error("connection lost");
+    };
+    const broken = createScheduler({
+      redis: h.redis,
+      keys: h.keys,
+      chats: h.chats,
+      queue: partial,
+      logger: silent,
+      graceMs: GRACE,
+      now: () => h.clock.now,
+      chatsPerJob: 2,
+    });
+    await expect(broken.tick()).rejects.toThrow("connection lost");
+    // Only the chats of the job that is not in the queue are due again.
+    expect(await dueOf(h, 11)).toBe(Date.UTC(2025, 0, 16, 6, 0));
+    expect(await dueOf(h, 13)).toBe(kyiv8);
+    // A chat falling due at the same time changes how the next tick batches the rest.
+    await subscribe(h, 10);
+    await h.redis.zadd(h.keys.schedule(), kyiv8, "10");
+
+    expect(await h.scheduler({ chatsPerJob: 2 }).tick()).toBe(3);
+    const chats = (await jobsOf(h.queue)).map((j) => j.chatId);
+    expect(chats.sort()).toEqual([10, 11, 12, 13, 14]);
   });
 
   it("ticks on its own once started, and stops cleanly", async () => {
