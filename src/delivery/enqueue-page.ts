@@ -1,5 +1,5 @@
+import type { putBack } from "../chats/schedule-claim.ts";
 import type { Logger } from "../logger.ts";
-import type { putBack } from "./claim-due.ts";
 import {
   type DeliveryQueue,
   type DigestBatchJobData,
@@ -38,7 +38,7 @@ export function batchJobs(digests: readonly DigestJobData[], size: number): Dige
 export interface EnqueueDeps {
   queue: DeliveryQueue;
   logger: Logger;
-  /** puts chats back on the schedule (claim-due.ts putBack, bound) */
+  /** puts chats back on the schedule (chats/schedule-claim.ts putBack, bound) */
   putBack(chats: readonly ClaimedDigest[]): ReturnType<typeof putBack>;
 }
 

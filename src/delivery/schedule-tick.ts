@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { ChatStore } from "../chats/chat-store.ts";
+import { type ClaimedPage, claimDue, putBack } from "../chats/schedule-claim.ts";
 import type { Logger } from "../logger.ts";
-import { type ClaimedPage, claimDue, putBack } from "./claim-due.ts";
 import { type ClaimedDigest, enqueuePage } from "./enqueue-page.ts";
 import type { DeliveryQueue } from "./queue.ts";
 import { slotOf } from "./slot-plan.ts";
@@ -60,7 +60,7 @@ function digestsOf(page: ClaimedPage, plans: TickPlans, now: number, deps: TickD
 }
 
 /**
- * One tick: claims the due chats a page at a time (claim-due.ts), each page
+ * One tick: claims the due chats a page at a time (chats/schedule-claim.ts), each page
  * in one script that reads, plans and moves its chats, and enqueues each
  * page's digests while the next page is claimed. Resolves with how many
  * chats' digests were enqueued; rejects with the first failure once every

@@ -46,7 +46,7 @@ export interface Scheduler {
  * The push side of delivery: every `intervalMs` it takes the chats whose
  * next-due time has passed from the schedule zset, a page at a time, each
  * page in one script that claims its chats and moves each to its next due
- * time (claim-due.ts; several instances may run, each slot is claimed once).
+ * time (chats/schedule-claim.ts; several instances may run, each slot is claimed once).
  * The next due times are planned here, once per distinct zone and times
  * (tick-plans.ts). The claimed (chat, slot) pairs go out as batch jobs of up
  * to `chatsPerJob` chats of one slot, with addBulk — a job id made of the

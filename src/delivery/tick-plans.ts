@@ -1,6 +1,6 @@
 import type { ChatSchedule } from "../chats/chat-store.ts";
+import { fieldsOfKey } from "../chats/schedule-claim.ts";
 import type { Logger } from "../logger.ts";
-import { fieldsOfKey } from "./claim-due.ts";
 import { planTimes, type TimesPlan } from "./slot-plan.ts";
 
 /** A plan of one tick: undefined `plan` takes the chat out of the schedule (inactive, gone, bad times). */

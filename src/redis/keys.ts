@@ -36,9 +36,10 @@ export interface Keys {
   /** hash: one chat's settings and state; written by the chat store (chats/chat-store.ts, chat-cursor.ts) */
   chat(chatId: number | string): string;
   /**
-   * zset: chat id -> next due ms; written by the chat store (chats/chat-store.ts)
-   * when a chat's settings or status change, and by delivery/scheduler.ts when
-   * it claims the chats that are due and moves them to their next time
+   * zset: chat id -> next due ms; written only by the chat store's schedule
+   * index: chats/chat-store.ts and chat-schedule-index.ts when a chat's
+   * settings or status change, chats/schedule-claim.ts when the scheduler
+   * claims the chats that are due and moves them to their next time
    */
   schedule(): string;
   /** set: ids of the chats (linked channels) a user manages from their private chat; written by chats/chat-store.ts */

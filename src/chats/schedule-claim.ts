@@ -6,7 +6,9 @@ const SEP = "\x1f";
 const NIL = "\x1e";
 
 /**
- * Takes the first `page` due chats off the schedule zset, in the order they
+ * The chat store's side of a scheduler tick (the schedule zset is the chat
+ * store's; delivery/schedule-tick.ts calls this). Takes the first `page` due
+ * chats off the schedule zset, in the order they
  * fell due, in one atomic step: reads each chat's schedule fields, looks up
  * the plan its fields have this tick, and moves it to that plan's next due
  * time (or removes it: a plan without one, or a member that is no chat id).
