@@ -3,7 +3,9 @@ import type { Redis } from "ioredis";
 import type { Chat } from "../chats/chat.ts";
 import type { ChatStore } from "../chats/chat-store.ts";
 import type { Logger } from "../logger.ts";
+import type { Keys } from "../redis/keys.ts";
 import { ScriptBatch } from "../redis/lua-script.ts";
+import { moveChat } from "../watches/move-chat.ts";
 import type { DeliveryCounters } from "./counters.ts";
 import type { DeliveryLog, DeliveryRecord } from "./delivery-log.ts";
 import type { RateGate } from "./rate-gate.ts";
@@ -31,6 +33,7 @@ export interface SendPartsDeps {
   redis: Redis;
   gate: RateGate;
   deliveryLog: DeliveryLog;
+  keys: Keys;
   chats: Pick<ChatStore, "migrate" | "setStatus">;
   counters: DeliveryCounters;
   logger: Logger;
@@ -127,7 +130,7 @@ export async function sendParts(
         const context = { chatId, jobId, part: index, code: failure.code, kind: failure.kind };
         if (failure.kind === "migrated" && failure.newChatId !== undefined) {
           if (++migrations > MAX_MIGRATIONS) throw failure;
-          await chats.migrate(chatId, failure.newChatId);
+          await moveChat(deps, chatId, failure.newChatId);
           await deliveryLog.setTarget(jobId, failure.newChatId);
           await counters.increment("migrated");
           logger.info({ ...context, newChatId: failure.newChatId }, "group moved to a supergroup");

@@ -270,4 +270,27 @@ describe("watches", () => {
     const list = await command(l, newId, admin.id, `/watches@${l.fake.bot.username}`);
     expect(list.text).toContain("(1 of 10)");
   });
+
+  it("moves a group's watches when a delivery finds the group upgraded before the bot heard of it", async () => {
+    const l = await live();
+    const admin = l.fake.addUser();
+    const group = l.fake.addChat({
+      type: "group",
+      members: [{ user: admin, status: "creator" }],
+    });
+    await command(l, group.id, admin.id, `/watch@${l.fake.bot.username} ferry`);
+    // Telegram upgrades the group; its service messages never reach the bot
+    const { chat: supergroup } = l.fake.migrateChat(group.id, undefined, { by: admin });
+
+    await l.ingest(invented(1, { title: "Invented report on a ferry" }));
+    const sent = await l.fake.waitForMessage(supergroup.id, (m) => m.text.includes("on a ferry"));
+    expect(sent.text.split("\n")[0]).toBe("🔔 New on your watched words: ferry");
+    const watches = createWatchStore(l.h.redis, l.h.keys);
+    expect(await watches.list(group.id)).toEqual([]);
+    expect(await watches.list(supergroup.id)).toEqual(["ferry"]);
+
+    await l.ingest(invented(2, { title: "Invented report on another ferry" }));
+    await l.fake.waitForMessage(supergroup.id, (m) => m.text.includes("another ferry"));
+    expect(l.fake.sent(group.id).filter((m) => m.text.includes("New on your watched"))).toEqual([]);
+  });
 });

@@ -1,10 +1,9 @@
 import { Composer } from "grammy";
-import { createWatchStore } from "../../watches/watch-store.ts";
+import { moveChat } from "../../watches/move-chat.ts";
 import type { BotContext } from "../context.ts";
 
-async function moveChat(ctx: BotContext, oldId: number, newId: number): Promise<void> {
-  const moved = await ctx.deps.chats.migrate(oldId, newId);
-  await createWatchStore(ctx.deps.redis, ctx.deps.keys).migrate(oldId, newId);
+async function followUpgrade(ctx: BotContext, oldId: number, newId: number): Promise<void> {
+  const moved = await moveChat(ctx.deps, oldId, newId);
   ctx.log.info(
     { from: oldId, to: newId, status: moved?.status ?? "unknown" },
     "group upgraded to a supergroup",
@@ -21,9 +20,9 @@ async function moveChat(ctx: BotContext, oldId: number, newId: number): Promise<
 export const migrationFeature = new Composer<BotContext>();
 
 migrationFeature.on("message:migrate_to_chat_id", (ctx) =>
-  moveChat(ctx, ctx.chat.id, ctx.msg.migrate_to_chat_id),
+  followUpgrade(ctx, ctx.chat.id, ctx.msg.migrate_to_chat_id),
 );
 
 migrationFeature.on("message:migrate_from_chat_id", (ctx) =>
-  moveChat(ctx, ctx.msg.migrate_from_chat_id, ctx.chat.id),
+  followUpgrade(ctx, ctx.msg.migrate_from_chat_id, ctx.chat.id),
 );
