@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Keys } from "../redis/keys.ts";
 
-export const COUNTER_NAMES = [
+const COUNTER_NAMES = [
   "sent",
   "retried",
   "rateLimitedSeconds",
