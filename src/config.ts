@@ -8,7 +8,7 @@ const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"
 
 /** The parts one process can run: polling, the scheduler, a delivery worker, feed polling and the content import. */
 const ROLES = ["bot", "scheduler", "worker", "feeds"] as const;
-export type Role = (typeof ROLES)[number];
+type Role = (typeof ROLES)[number];
 const ROLE_NAMES = ["all", ...ROLES].join("|");
 
 /** Telegram's broadcast limits in messages per second: free, and with paid broadcasts. */

@@ -115,7 +115,7 @@ interface Entry {
 }
 
 /** Near-duplicate grouping for a batch of new articles against the recent ones. */
-export interface ClusterSession {
+interface ClusterSession {
   /**
    * Puts `article` in the cluster of the most similar article from another
    * source published within 48 hours of it, if any is similar enough; both

@@ -30,7 +30,7 @@ export interface Topic {
   aliases: TopicAliases;
 }
 
-export interface TopicAliases {
+interface TopicAliases {
   en: string[];
   uk: string[];
   ru: string[];

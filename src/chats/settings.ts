@@ -14,7 +14,6 @@ import { resolveTimeZone } from "./time-zones.ts";
 export type {
   SettingError,
   SettingErrorCode,
-  SettingField,
   SettingResult,
 } from "./settings-errors.ts";
 export { parseQuietHours, parseTime, parseTimes } from "./settings-times.ts";

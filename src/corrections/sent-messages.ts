@@ -9,7 +9,7 @@ const CORRECTABLE_MS = 48 * 3600_000;
 const TTL_SECONDS = CORRECTABLE_MS / 1000;
 
 /** One message the bot sent that holds an article. */
-export interface SentEntry {
+interface SentEntry {
   chatId: number;
   messageId: number;
   /** the key of its text in sentBody */

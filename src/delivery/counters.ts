@@ -21,7 +21,7 @@ const COUNTER_NAMES = [
  */
 export type CounterName = (typeof COUNTER_NAMES)[number];
 
-export type DeliveryCounts = Record<CounterName, number>;
+type DeliveryCounts = Record<CounterName, number>;
 
 export interface DeliveryCounters {
   increment(name: CounterName, by?: number): Promise<void>;

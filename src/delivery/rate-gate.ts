@@ -61,7 +61,7 @@ export interface RateGateOptions {
 }
 
 /** A granted send; hand it back to release() once Telegram has answered. */
-export interface Ticket {
+interface Ticket {
   chatId: number;
   group: boolean;
   member: string;
@@ -73,7 +73,7 @@ export type TakeResult = { ticket: Ticket } | { deferMs: number };
  * Redis's answer to one reservation, for take() to wait on: a slot `waitMs`
  * after `answeredAt` (a ticket), the chat's limits, or a pause.
  */
-export interface Reservation {
+interface Reservation {
   /** 1 reserved, 0 the chat must wait, 2 paused */
   code: 0 | 1 | 2;
   waitMs: number;

@@ -24,7 +24,7 @@ export const DEFAULT_CONVERSATION_IDLE_MS = 15 * 60_000;
 /** Stored state outlives the idle limit by this much, so the "timed out" reply can still find it. */
 const CONVERSATION_TTL_MARGIN_MS = 15 * 60_000;
 
-export type ConversationStateStorage = VersionedStateStorage<string, ConversationData>;
+type ConversationStateStorage = VersionedStateStorage<string, ConversationData>;
 
 /**
  * Conversation state in Redis, one JSON string per chat under
