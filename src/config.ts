@@ -7,16 +7,16 @@ export type Language = (typeof LANGUAGES)[number];
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 /** The parts one process can run: polling, the scheduler, a delivery worker, feed polling and the content import. */
-export const ROLES = ["bot", "scheduler", "worker", "feeds"] as const;
-export type Role = (typeof ROLES)[number];
+const ROLES = ["bot", "scheduler", "worker", "feeds"] as const;
+type Role = (typeof ROLES)[number];
 const ROLE_NAMES = ["all", ...ROLES].join("|");
 
 /** Telegram's broadcast limits in messages per second: free, and with paid broadcasts. */
-export const FREE_BROADCAST_RATE = 30;
-export const PAID_BROADCAST_RATE = 1000;
+const FREE_BROADCAST_RATE = 30;
+const PAID_BROADCAST_RATE = 1000;
 
 /** True when `zone` is an IANA time zone this runtime knows. */
-export function isTimeZone(zone: string): boolean {
+function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat("en", { timeZone: zone });
     return zone.length > 0;

@@ -33,7 +33,7 @@ import {
 import { searchArticles } from "./search-index.ts";
 
 export { InvalidArticleError } from "./article-check.ts";
-export type { LateArticle, LateOptions, LatestOptions, SinceOptions } from "./article-reads.ts";
+export type { LateArticle, LateOptions } from "./article-reads.ts";
 export type { ArticlePatch } from "./article-record.ts";
 export { ARRIVALS_KEPT_MS } from "./article-writes.ts";
 
@@ -42,7 +42,7 @@ export interface ArticleStoreOptions {
   now?: () => number;
 }
 
-export interface PutResult {
+interface PutResult {
   article: Article;
   /** no article had this canonical URL before */
   created: boolean;

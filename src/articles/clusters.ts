@@ -13,14 +13,14 @@ export const CLUSTER_WINDOW_MS = 48 * 60 * 60_000;
  */
 export const SAME_STORY_THRESHOLD = 0.3;
 /** Below this cosine of the words, shared places alone never make two articles one story. */
-export const MIN_TEXT_COSINE = 0.25;
+const MIN_TEXT_COSINE = 0.25;
 /**
  * How much more alike two reports must be when they are far apart in time:
  * the bar rises linearly from the threshold (same hour) to threshold + this
  * (48 hours apart), so a follow-up two days later on the same topic and
  * place is not taken for the same story.
  */
-export const LATE_PENALTY = 0.2;
+const LATE_PENALTY = 0.2;
 const WEIGHT_TEXT = 0.75;
 const WEIGHT_PLACES = 0.25;
 /** Title words count this many times the summary's: a headline is the story in brief. */
@@ -115,7 +115,7 @@ interface Entry {
 }
 
 /** Near-duplicate grouping for a batch of new articles against the recent ones. */
-export interface ClusterSession {
+interface ClusterSession {
   /**
    * Puts `article` in the cluster of the most similar article from another
    * source published within 48 hours of it, if any is similar enough; both

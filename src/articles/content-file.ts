@@ -35,8 +35,8 @@ import { type ArticleInput, SUMMARY_MAX_CHARS } from "./article.ts";
  * because it names no single instant.
  */
 
-export const TITLE_MAX_CHARS = 300;
-export const SOURCE_MAX_CHARS = 100;
+const TITLE_MAX_CHARS = 300;
+const SOURCE_MAX_CHARS = 100;
 
 const FIELDS = [
   "title",

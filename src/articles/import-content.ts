@@ -17,7 +17,7 @@ export interface ImportContentOptions {
   clusters?: Clusters;
 }
 
-export interface ImportFailure {
+interface ImportFailure {
   /** the file's path, `dir` joined with its place under articles/ */
   file: string;
   /** the field and the problem, e.g. `summary: 612 characters, at most 500` */

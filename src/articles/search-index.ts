@@ -13,7 +13,7 @@ export interface SetWriter {
 
 const MIN_WORD_CHARS = 2;
 /** Longer words are neither indexed nor looked up. */
-export const MAX_WORD_CHARS = 64;
+const MAX_WORD_CHARS = 64;
 const APOSTROPHES = /['`´ʹʼ‘’′]/g;
 const TOKEN = /[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu;
 const LATIN_MARKS = /(\p{Script=Latin})\p{M}+/gu;

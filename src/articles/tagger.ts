@@ -1,7 +1,7 @@
 import type { Topic } from "./topics.ts";
 
 /** One place in a text where an alias of a topic was found. */
-export interface TopicMatch {
+interface TopicMatch {
   topic: string;
   /** the alias as written in topics.json, e.g. "Kursk Oblast" or "Курськ*" */
   alias: string;

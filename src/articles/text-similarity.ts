@@ -57,7 +57,7 @@ export function contentTokens(tokens: readonly string[]): string[] {
 
 const CYRILLIC = /[\u0400-\u04ff]/u;
 /** How many leading letters of a Cyrillic word stand for it in stem(). */
-export const CYRILLIC_STEM_CHARS = 5;
+const CYRILLIC_STEM_CHARS = 5;
 
 /**
  * A Cyrillic (Ukrainian or Russian) word cut to its first five letters, so
@@ -102,7 +102,7 @@ export function norm(vector: TermVector): number {
 }
 
 /** Dot product of two term vectors; walks the smaller one, so it costs O(min size). */
-export function dot(a: TermVector, b: TermVector): number {
+function dot(a: TermVector, b: TermVector): number {
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   let sum = 0;
   for (const [term, weight] of small) {

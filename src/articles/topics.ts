@@ -30,14 +30,14 @@ export interface Topic {
   aliases: TopicAliases;
 }
 
-export interface TopicAliases {
+interface TopicAliases {
   en: string[];
   uk: string[];
   ru: string[];
 }
 
-export const TOPIC_ID_MAX_CHARS = 32;
-export const WILDCARD_STEM_MIN_CHARS = 4;
+const TOPIC_ID_MAX_CHARS = 32;
+const WILDCARD_STEM_MIN_CHARS = 4;
 
 const TOPIC_ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 

@@ -8,7 +8,7 @@ import type { Context, Transformer } from "grammy";
  * seconds; a longer wait is no use to someone waiting for an answer, and the
  * call fails as before. The delivery worker has its own client and limits.
  */
-export const REPLY_RETRY_MAX_DELAY_SECONDS = 15;
+const REPLY_RETRY_MAX_DELAY_SECONDS = 15;
 const REPLY_RETRY_ATTEMPTS = 2;
 
 /**

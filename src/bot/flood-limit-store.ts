@@ -3,7 +3,7 @@ import type { Keys } from "../redis/keys.ts";
 import { luaScript, runScript } from "../redis/lua-script.ts";
 
 /** At most `limit` commands in any `windowMs` milliseconds. */
-export interface FloodRate {
+interface FloodRate {
   limit: number;
   windowMs: number;
 }
@@ -22,7 +22,7 @@ export const DEFAULT_FLOOD_LIMITS: FloodLimits = {
   group: { limit: 20, windowMs: 60_000 },
 };
 
-export type FloodVerdict =
+type FloodVerdict =
   | { allowed: true }
   | {
       allowed: false;

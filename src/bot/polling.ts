@@ -19,7 +19,7 @@ export const ALLOWED_UPDATES = [
  * each editor's private chat a menu that adds the editor commands. A refusal
  * is logged and ignored: the menu is a convenience, never a reason to stop.
  */
-export async function registerCommands(
+async function registerCommands(
   bot: Bot<BotContext>,
   logger: Logger,
   editorIds: readonly number[] = [],

@@ -61,7 +61,6 @@ export interface Chat extends ChatSettings {
 /** The part of a chat its schedule depends on. */
 export type ChatSchedule = Pick<Chat, "id" | "status" | "tz" | "times">;
 
-export const CHAT_KINDS: readonly ChatKind[] = ["private", "group", "supergroup", "channel"];
 export const CHAT_STATUSES: readonly ChatStatus[] = ["active", "paused", "left", "blocked"];
 
 export const MAX_TIMES = 6;

@@ -14,7 +14,6 @@ import { resolveTimeZone } from "./time-zones.ts";
 export type {
   SettingError,
   SettingErrorCode,
-  SettingField,
   SettingResult,
 } from "./settings-errors.ts";
 export { parseQuietHours, parseTime, parseTimes } from "./settings-times.ts";
@@ -107,7 +106,7 @@ const DEFAULT_WORDS = new Set(["default", "auto", "типово", "за замо
  * text such as "uk", "en, uk", "both"; null or "default" gives null, which
  * goes back to the default (the interface language plus English).
  */
-export function parseNewsLanguages(text: string): SettingResult<Language[] | null> {
+function parseNewsLanguages(text: string): SettingResult<Language[] | null> {
   const t = text.trim().toLowerCase();
   if (DEFAULT_WORDS.has(t)) return { ok: true, value: null };
   if (BOTH_WORDS.has(t)) return { ok: true, value: [...LANGUAGES] };

@@ -5,11 +5,11 @@ import { articleId, canonicalUrl } from "../articles/canonical-url.ts";
 import type { Keys } from "../redis/keys.ts";
 
 /** How long a sent message can still be corrected. */
-export const CORRECTABLE_MS = 48 * 3600_000;
+const CORRECTABLE_MS = 48 * 3600_000;
 const TTL_SECONDS = CORRECTABLE_MS / 1000;
 
 /** One message the bot sent that holds an article. */
-export interface SentEntry {
+interface SentEntry {
   chatId: number;
   messageId: number;
   /** the key of its text in sentBody */

@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Keys } from "../redis/keys.ts";
 
-export const COUNTER_NAMES = [
+const COUNTER_NAMES = [
   "sent",
   "retried",
   "rateLimitedSeconds",
@@ -21,7 +21,7 @@ export const COUNTER_NAMES = [
  */
 export type CounterName = (typeof COUNTER_NAMES)[number];
 
-export type DeliveryCounts = Record<CounterName, number>;
+type DeliveryCounts = Record<CounterName, number>;
 
 export interface DeliveryCounters {
   increment(name: CounterName, by?: number): Promise<void>;

@@ -6,7 +6,7 @@ import type { Translate } from "../digest/labels.ts";
 import { withoutArticles } from "../digest/without-flashed.ts";
 
 /** How long a composed digest is handed to other chats that would get the same one. */
-export const COMPOSE_REUSE_MS = 3000;
+const COMPOSE_REUSE_MS = 3000;
 const MAX_ENTRIES = 1000;
 
 export interface DigestComposerOptions {

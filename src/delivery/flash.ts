@@ -11,7 +11,7 @@ import { type DeliveryQueue, flashJobId } from "./queue.ts";
 
 const SCAN_COUNT = 1000;
 /** How long an automatic fan-out is remembered, so edits of a flash never push it again. */
-export const FAN_OUT_MEMORY_SECONDS = 30 * 24 * 3600;
+const FAN_OUT_MEMORY_SECONDS = 30 * 24 * 3600;
 
 export interface FlashDeps {
   redis: Redis;

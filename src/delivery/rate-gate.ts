@@ -13,9 +13,9 @@ import {
 import { SendWindow } from "./send-window.ts";
 
 /** Telegram: about one message per second to one chat. */
-export const CHAT_GAP_MS = 1000;
+const CHAT_GAP_MS = 1000;
 /** Telegram: at most 20 messages per minute to one group (applied to channels too). */
-export const GROUP_PER_MINUTE = 20;
+const GROUP_PER_MINUTE = 20;
 const GROUP_WINDOW_MS = 60_000;
 /** Added to the per-chat gap and group window, for timer rounding and network jitter. */
 const MARGIN_MS = 25;
@@ -25,7 +25,7 @@ const MARGIN_MS = 25;
  * sends a second apart on the schedule can land inside one sliding second.
  * 3% leaves 30 ms of such jitter per second.
  */
-export const RATE_HEADROOM = 0.97;
+const RATE_HEADROOM = 0.97;
 /**
  * A slot this late (a long stall) is given up and a new one taken, so sends
  * that were due during the stall spread out again instead of going at once;
@@ -61,7 +61,7 @@ export interface RateGateOptions {
 }
 
 /** A granted send; hand it back to release() once Telegram has answered. */
-export interface Ticket {
+interface Ticket {
   chatId: number;
   group: boolean;
   member: string;
@@ -73,7 +73,7 @@ export type TakeResult = { ticket: Ticket } | { deferMs: number };
  * Redis's answer to one reservation, for take() to wait on: a slot `waitMs`
  * after `answeredAt` (a ticket), the chat's limits, or a pause.
  */
-export interface Reservation {
+interface Reservation {
   /** 1 reserved, 0 the chat must wait, 2 paused */
   code: 0 | 1 | 2;
   waitMs: number;

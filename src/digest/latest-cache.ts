@@ -16,8 +16,8 @@ interface Entry<T> {
   answer: Promise<T>;
 }
 
-export const LATEST_CACHE_ENTRIES = 500;
-export const LATEST_CACHE_MAX_AGE_MS = 60_000;
+const LATEST_CACHE_ENTRIES = 500;
+const LATEST_CACHE_MAX_AGE_MS = 60_000;
 
 /**
  * Answers built from the stored articles (such as /latest's rendered

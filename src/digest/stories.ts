@@ -65,7 +65,7 @@ function leadFirst(prefer: string | undefined): (a: Article, b: Article) => numb
 }
 
 /** Newest story first (by its newest report), then by the lead's id. */
-export function newestStoryFirst(a: Story, b: Story): number {
+function newestStoryFirst(a: Story, b: Story): number {
   return b.latestAt - a.latestAt || compareIds(a.main, b.main);
 }
 
@@ -94,7 +94,7 @@ export function storyItem(story: Story): RenderItem {
 }
 
 /** The primary language subtag of an article ("en-GB" → "en"). */
-export function langOf(article: Pick<Article, "lang">): string {
+function langOf(article: Pick<Article, "lang">): string {
   return (article.lang || "en").split("-")[0]?.toLowerCase() ?? "en";
 }
 

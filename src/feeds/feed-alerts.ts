@@ -3,7 +3,7 @@ import type { FeedStateStore } from "./feed-state.ts";
 import type { Source } from "./sources.ts";
 
 /** Consecutive failed fetches after which editors hear about a source. */
-export const FAILURES_BEFORE_ALERT = 3;
+const FAILURES_BEFORE_ALERT = 3;
 
 /** Sends one plain-text message to every editor; must not throw (it is still guarded). */
 export type NotifyEditors = (text: string) => Promise<void>;

@@ -21,7 +21,7 @@ export interface FeedState {
   itemsSeen?: number;
 }
 
-export interface SuccessRecord {
+interface SuccessRecord {
   at: number;
   nextAt: number;
   /**
@@ -36,7 +36,7 @@ export interface SuccessRecord {
   itemsSeen?: number;
 }
 
-export interface FailureRecord {
+interface FailureRecord {
   at: number;
   error: string;
   /** the next due time, or a function of the new consecutive-failure count */

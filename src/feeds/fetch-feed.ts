@@ -42,9 +42,9 @@ export type FetchResult =
   | { kind: "error"; reason: string; status?: number };
 
 export const DEFAULT_TIMEOUT_MS = 20_000;
-export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
-export const DEFAULT_MAX_REDIRECTS = 5;
-export const DEFAULT_USER_AGENT = "FrontlineDigest/0.1 (news digest bot; feed reader)";
+const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
+const DEFAULT_MAX_REDIRECTS = 5;
+const DEFAULT_USER_AGENT = "FrontlineDigest/0.1 (news digest bot; feed reader)";
 
 const ACCEPT =
   "application/rss+xml, application/atom+xml, application/rdf+xml, application/feed+json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5";

@@ -6,7 +6,7 @@ import { htmlToText } from "./extract-text.ts";
 import type { FeedItem } from "./parse-feed.ts";
 import type { Source } from "./sources.ts";
 
-export const FEED_SUMMARY_MAX_SENTENCES = 3;
+const FEED_SUMMARY_MAX_SENTENCES = 3;
 const AUTHOR_MAX_CHARS = 200;
 
 /** WordPress's footer in feed excerpts: "The post <title> appeared first on <site>." */

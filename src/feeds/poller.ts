@@ -7,7 +7,7 @@ import { type PollOutcome, type PollSourceDeps, pollSource } from "./poll-source
 import type { Source } from "./sources.ts";
 
 export const FEEDS_QUEUE = "feeds";
-export const POLL_JOB = "poll";
+const POLL_JOB = "poll";
 const DEFAULT_CONCURRENCY = 2;
 
 export interface PollJobData {

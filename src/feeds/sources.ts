@@ -19,8 +19,8 @@ export interface Source {
   fallbackUrls: string[];
 }
 
-export const POLL_MINUTES_MIN = 5;
-export const POLL_MINUTES_MAX = 1440;
+const POLL_MINUTES_MIN = 5;
+const POLL_MINUTES_MAX = 1440;
 
 const FIELDS = [
   "id",

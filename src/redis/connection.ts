@@ -4,7 +4,7 @@ import { describeRedisUrl } from "./address.ts";
 import type { RedisHealth } from "./health.ts";
 
 /** Wait before reconnect attempt `attempt` (1, 2, ...): 100 ms doubling up to 5 s. */
-export function reconnectDelay(attempt: number): number {
+function reconnectDelay(attempt: number): number {
   return Math.min(100 * 2 ** Math.max(0, attempt - 1), 5_000);
 }
 

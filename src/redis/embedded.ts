@@ -6,7 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { StartupError } from "../errors.ts";
 import { type EmbeddedRedisLog, RedisSupervisor } from "./embedded-supervisor.ts";
 
-export const NO_REDIS_MESSAGE =
+const NO_REDIS_MESSAGE =
   "Redis is needed: set REDIS_URL, or install redis-server (Debian/Ubuntu: apt-get install redis-server) so the bot can start its own, or run `docker compose up`.";
 
 export interface EmbeddedRedis {

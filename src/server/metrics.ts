@@ -3,7 +3,7 @@ import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 /** What a send to Telegram came to, for frontline_sends_total. */
 export type SendResult = "ok" | "retry_after" | "blocked" | "migrated" | "other";
 /** What the scheduler did with a due chat's slot, for frontline_digests_total. */
-export type DigestTiming = "on_time" | "late" | "skipped";
+type DigestTiming = "on_time" | "late" | "skipped";
 
 export interface MetricsSources {
   /** job counts of the delivery queue by state (BullMQ getJobCounts), read at scrape time */

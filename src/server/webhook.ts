@@ -9,7 +9,7 @@ import type { Keys } from "../redis/keys.ts";
 const SEEN_TTL_SEC = 24 * 3600;
 /** Telegram's updates are small; anything larger is not one. */
 const MAX_BODY_BYTES = 1024 * 1024;
-export const SECRET_HEADER = "x-telegram-bot-api-secret-token";
+const SECRET_HEADER = "x-telegram-bot-api-secret-token";
 
 export interface WebhookOptions {
   secret: string;

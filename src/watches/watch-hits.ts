@@ -5,7 +5,7 @@ import { luaScript, runScript, type ScriptCall, scriptCall } from "../redis/lua-
 /** A chat gets at most one watch message in any such span. */
 export const WATCH_WINDOW_MS = 10 * 60_000;
 /** How long matches wait for their message before they are dropped (a chat that never gets one). */
-export const HITS_TTL_SECONDS = 2 * 24 * 3600;
+const HITS_TTL_SECONDS = 2 * 24 * 3600;
 /** A plan outlives its send time by this much, so a job lost for good frees the chat for the next one. */
 const PLAN_SLACK_MS = 3600_000;
 

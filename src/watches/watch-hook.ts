@@ -9,7 +9,7 @@ import { createWatchStore, type WatchStore } from "./watch-store.ts";
 import { articleWatchWords } from "./watch-words.ts";
 
 /** Articles published longer ago than this are not news to a watch (a late import of old content). */
-export const WATCH_MAX_AGE_MS = 48 * 3600_000;
+const WATCH_MAX_AGE_MS = 48 * 3600_000;
 
 export interface WatchHookDeps {
   watches: WatchStore;

@@ -3,7 +3,7 @@ import type { Keys } from "../redis/keys.ts";
 import { luaScript, runScript } from "../redis/lua-script.ts";
 
 /** Buckets the word index's change counts are kept in: a hash of fixed size, however many watches. */
-export const VERSION_BUCKETS = 4096;
+const VERSION_BUCKETS = 4096;
 /** Words this process keeps; past it the copy starts over (the vocabulary of news only grows). */
 const MAX_CACHED_WORDS = 200_000;
 

@@ -4,8 +4,7 @@ import { luaScript, runScript } from "../redis/lua-script.ts";
 import { versionBucket, WatchIndexCache, type WatchMatch } from "./watch-index.ts";
 import { MAX_WATCHES, type Watch, watchOfPhrase } from "./watch-words.ts";
 
-export type { WatchMatch } from "./watch-index.ts";
-export type AddWatchResult = "added" | "exists" | "limit";
+type AddWatchResult = "added" | "exists" | "limit";
 
 /**
  * Watches per chat, and the index that finds the chats watching an

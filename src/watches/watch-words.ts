@@ -49,11 +49,3 @@ function watchOf(words: string[]): Watch {
 export function articleWatchWords(article: { title: string; summary: string }): Set<string> {
   return new Set(indexWords(`${article.title}\n${article.summary}`));
 }
-
-/** True when every word of the watch is among the article's words. */
-export function watchMatches(
-  watch: Pick<Watch, "words">,
-  articleWords: ReadonlySet<string>,
-): boolean {
-  return watch.words.every((word) => articleWords.has(word));
-}

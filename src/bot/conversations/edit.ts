@@ -17,7 +17,7 @@ import {
   installConversation,
 } from "./kit.ts";
 
-export const EDIT = "edit";
+const EDIT = "edit";
 
 export type EditField = "title" | "summary" | "link";
 

@@ -9,7 +9,7 @@ import {
 } from "./kit.ts";
 import { PostSteps } from "./post-steps.ts";
 
-export const POST = "post";
+const POST = "post";
 
 /** Starts /post in this chat, replacing any conversation in progress there. */
 export function enterPost(ctx: BotContext): Promise<void> {

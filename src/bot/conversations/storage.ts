@@ -16,15 +16,15 @@ import type { BotContext, BotDeps } from "../context.ts";
  * order or kind of those steps (its shape). State of another version is
  * dropped, which ends that conversation instead of replaying it wrongly.
  */
-export const CONVERSATION_STATE_VERSION = 1;
+const CONVERSATION_STATE_VERSION = 1;
 
 /** How long a conversation waits for an answer before it ends (at the user's next message). */
 export const DEFAULT_CONVERSATION_IDLE_MS = 15 * 60_000;
 
 /** Stored state outlives the idle limit by this much, so the "timed out" reply can still find it. */
-export const CONVERSATION_TTL_MARGIN_MS = 15 * 60_000;
+const CONVERSATION_TTL_MARGIN_MS = 15 * 60_000;
 
-export type ConversationStateStorage = VersionedStateStorage<string, ConversationData>;
+type ConversationStateStorage = VersionedStateStorage<string, ConversationData>;
 
 /**
  * Conversation state in Redis, one JSON string per chat under
@@ -34,7 +34,7 @@ export type ConversationStateStorage = VersionedStateStorage<string, Conversatio
  * that is not valid state reads as "no conversation", so one damaged key
  * cannot make a chat's every update fail; the next write replaces it.
  */
-export function createRedisConversationStorage(
+function createRedisConversationStorage(
   redis: Redis,
   keys: Keys,
   options: { ttlMs?: number } = {},
@@ -81,7 +81,7 @@ export function conversationOptions(
 }
 
 /** The storage key of an update's conversation: its chat id, or "" when it has none to keep. */
-export function conversationKey(ctx: Context): string {
+function conversationKey(ctx: Context): string {
   const chat = ctx.chat;
   return chat && chat.type !== "channel" ? String(chat.id) : "";
 }

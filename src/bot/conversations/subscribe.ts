@@ -11,7 +11,7 @@ import {
 } from "./kit.ts";
 import { type Step, SubscribeSteps, type SubscribeTarget } from "./subscribe-steps.ts";
 
-export const SUBSCRIBE = "subscribe";
+const SUBSCRIBE = "subscribe";
 
 /** `targetChatId`: subscribe that chat (a linked channel) from this one; default: this chat. */
 export interface SubscribeArgs {

@@ -21,7 +21,7 @@ function composeDeps(ctx: BotContext, chatId: number): ComposeDeps {
 }
 
 /** A link members of the group can open to the forum topic `threadId`. */
-export function topicLink(chatId: number, threadId: number): string {
+function topicLink(chatId: number, threadId: number): string {
   const internal = String(chatId).replace(/^-100/, "");
   return `https://t.me/c/${internal}/${threadId}`;
 }

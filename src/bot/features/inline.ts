@@ -13,9 +13,9 @@ export const INLINE_RESULTS = 20;
 /** Articles read to fill INLINE_RESULTS stories once near-duplicates and other languages are left out. */
 const INLINE_CANDIDATES = 100;
 /** Seconds Telegram may reuse an answer; short, since news arrives all day. */
-export const INLINE_CACHE_SECONDS = 60;
+const INLINE_CACHE_SECONDS = 60;
 /** The /start payload of the "nothing found" button: it opens the latest news in the bot's chat. */
-export const INLINE_EMPTY_START = "latest";
+const INLINE_EMPTY_START = "latest";
 
 function resultOf(ctx: BotContext, story: Story, timeZone: string): InlineQueryResultArticle {
   const article = story.main;

@@ -6,10 +6,10 @@ import type { BotContext, BotDeps } from "../context.ts";
 import { labelsFor, replyRecorded, storyOptionsFor } from "../reply-articles.ts";
 
 export const LATEST_DEFAULT = 3;
-export const LATEST_MAX = 10;
+const LATEST_MAX = 10;
 
 /** `"" → 3`, `"5" → 5`; anything else (words, 0, 11+) → undefined. */
-export function parseLatestCount(arg: string): number | undefined {
+function parseLatestCount(arg: string): number | undefined {
   const text = arg.trim();
   if (text === "") return LATEST_DEFAULT;
   if (!/^\d{1,3}$/.test(text)) return undefined;

@@ -5,7 +5,7 @@ import { escapeHtml } from "../../telegram/helpers.ts";
 import type { BotContext } from "../context.ts";
 import { replyWithStories, storyOptionsFor } from "../reply-articles.ts";
 
-export const SEARCH_RESULTS = 5;
+const SEARCH_RESULTS = 5;
 /** Matches read per story shown, so several outlets' reports of one story still leave five stories. */
 const MATCHES_PER_STORY = 4;
 const QUERY_SHOWN_CHARS = 80;

@@ -13,13 +13,13 @@ import { TARGET_MENU_IDS } from "../menus/settings-target.ts";
  *   (or, for an anonymous chat admin, the group's chat admins) moves, and whose saving
  *   checks the rights again (conversations/subscribe.ts).
  */
-export type PressRight = "anyone" | "chat-manager" | "channel-manager" | "editor" | "conversation";
+type PressRight = "anyone" | "chat-manager" | "channel-manager" | "editor" | "conversation";
 
 /** Where a button may be pressed: any chat but a channel, or only a private chat. */
-export type PressPlace = "chats" | "private";
+type PressPlace = "chats" | "private";
 
 /** A press read by its rule: the chat it acts on, when the data names one (else the chat pressed in). */
-export interface ParsedPress {
+interface ParsedPress {
   target?: number;
 }
 

@@ -10,7 +10,7 @@ export interface AwaitedInput {
 }
 
 /** How long the bot waits for the typed value; after that the text is ordinary chat. */
-export const AWAIT_SECONDS = 600;
+const AWAIT_SECONDS = 600;
 
 const SETTINGS: ReadonlySet<string> = new Set<TypedSetting>(["times", "tz", "quiet"]);
 

@@ -14,7 +14,7 @@ export type MenuText = (ctx: BotContext, chat: Chat) => string;
 const ANSWER_CHARS = 200;
 
 /** Every button carries the target chat id, so a press knows which chat it changes. */
-export function payload(ctx: BotContext): string {
+function payload(ctx: BotContext): string {
   return String(targetOf(ctx));
 }
 
@@ -51,7 +51,7 @@ export async function fingerprint(ctx: BotContext): Promise<string> {
  * Edits the pressed message to the target's current state; the menu plugin
  * attaches the current menu. An edit to what is already shown is not an error.
  */
-export async function showCurrent(ctx: MenuContext, text: MenuText): Promise<void> {
+async function showCurrent(ctx: MenuContext, text: MenuText): Promise<void> {
   const chat = await shownTarget(ctx);
   try {
     await ctx.editMessageText(text(ctx, chat), {

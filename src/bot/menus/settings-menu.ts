@@ -175,7 +175,7 @@ const quietMenu = new Menu<BotContext>("set-quiet", options)
   .back(back, answer);
 
 /** The news-language choices a chat can make, as stored (sorted language codes). */
-export const NEWS_CHOICES: readonly (readonly Language[])[] = [["en"], ["uk"], ["en", "uk"]];
+const NEWS_CHOICES: readonly (readonly Language[])[] = [["en"], ["uk"], ["en", "uk"]];
 
 const newsMenu = new Menu<BotContext>("set-news", options)
   .dynamic(async (ctx, range) => {

@@ -16,7 +16,7 @@ export function onOff(ctx: BotContext, on: boolean): string {
   return ctx.t(on ? "settings-on" : "settings-off");
 }
 
-export function topicName(ctx: BotContext, id: string): string {
+function topicName(ctx: BotContext, id: string): string {
   const topic = ctx.deps.topics.find((t) => t.id === id);
   return topic ? topic.name[ctx.lang] : id;
 }
