@@ -84,7 +84,7 @@ return { taken, unplanned }
 `);
 
 /** One chat taken off the schedule: its member, the time it was due, and its plan (undefined: no chat id). */
-export interface TakenChat {
+interface TakenChat {
   member: string;
   due: number;
   plan: number | undefined;

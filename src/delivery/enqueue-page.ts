@@ -19,7 +19,7 @@ export interface ClaimedDigest extends DigestJobData {
  * the chats in the order they fell due (the schedule's order), so a slot's
  * chats are sent first come, first served.
  */
-export function batchJobs(digests: readonly DigestJobData[], size: number): DigestBatchJobData[] {
+function batchJobs(digests: readonly DigestJobData[], size: number): DigestBatchJobData[] {
   const bySlot = new Map<number, number[]>();
   for (const { chatId, dueMs } of digests) {
     const ids = bySlot.get(dueMs);

@@ -5,13 +5,12 @@ import { isRedisConnectionError } from "../redis/connection-errors.ts";
 import type { Keys } from "../redis/keys.ts";
 import { type DigestTiming, runTick, type TickDeps } from "./schedule-tick.ts";
 
-export { batchJobs } from "./enqueue-page.ts";
-export { planSlot, type SlotPlan } from "./slot-plan.ts";
+export { planSlot } from "./slot-plan.ts";
 
 const DEFAULT_INTERVAL_MS = 1000;
 const DEFAULT_PAGE = 5000;
 /** chats one batch job carries at most (default) */
-export const DEFAULT_CHATS_PER_JOB = 500;
+const DEFAULT_CHATS_PER_JOB = 500;
 
 export interface SchedulerOptions {
   redis: Redis;
