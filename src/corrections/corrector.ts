@@ -5,7 +5,7 @@ import type { CorrectJobData, DeliveryQueue } from "../delivery/queue.ts";
 import type { Logger } from "../logger.ts";
 import type { Keys } from "../redis/keys.ts";
 import type { Correction } from "./patch.ts";
-import { createSentMessages } from "./sent-messages.ts";
+import { createSentMessages, filingIds } from "./sent-messages.ts";
 
 export interface CorrectorDeps {
   redis: Redis;
@@ -31,7 +31,7 @@ export function createCorrector(
     const link = articleLink(before);
     const same = after?.title === before.title && after.summary === before.summary;
     if (after && same && articleLink(after) === link) return 0;
-    const entries = await sent.holding(before.id, clock());
+    const entries = await sent.showing(filingIds(before.id, link), clock());
     if (entries.length === 0) return 0;
     const correction: Correction = {
       url: before.url,

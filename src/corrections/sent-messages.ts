@@ -33,10 +33,23 @@ export interface SentMessages {
   record(chatId: number, messageId: number, html: string, now: number): Promise<void>;
   /** The messages holding `articleId` sent within CORRECTABLE_MS of `now`. */
   holding(articleId: string, now: number): Promise<SentEntry[]>;
+  /**
+   * The messages filed under any of `articleIds` (see filingIds) within
+   * CORRECTABLE_MS of `now`, one entry a message: its latest text.
+   */
+  showing(articleIds: readonly string[], now: number): Promise<SentEntry[]>;
   /** A message's text as last sent or edited, or undefined when it expired. */
   body(hash: string): Promise<string | undefined>;
-  /** Records that a message now shows `html` (after an edit), for its articles. */
-  replace(entry: SentEntry, html: string, articleIds: string[]): Promise<void>;
+  /**
+   * Records that a message now shows `html` (after an edit), for its
+   * articles; `formerIds`, the articles its former text was filed under, let go of it.
+   */
+  replace(
+    entry: SentEntry,
+    html: string,
+    articleIds: string[],
+    formerIds?: string[],
+  ): Promise<void>;
 }
 
 /** The ids of the articles a message links, in order, each once. */
@@ -53,6 +66,23 @@ export function linkedArticleIds(html: string): string[] {
   return [...ids];
 }
 
+/**
+ * The ids a message showing an article is filed under: the article's own,
+ * and — once an editor moved its link to another page (/edit) — that page's,
+ * which the messages corrected to it and those sent since link.
+ */
+export function filingIds(articleId: string, shownLink: string | undefined): string[] {
+  const ids = new Set([articleId]);
+  if (shownLink !== undefined) {
+    for (const id of linkedArticleIds(`<a href="${escapeAttribute(shownLink)}">`)) ids.add(id);
+  }
+  return [...ids];
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
+}
+
 function hashOf(html: string): string {
   return createHash("sha1").update(html).digest("base64url").slice(0, 16);
 }
@@ -63,18 +93,45 @@ function member(entry: SentEntry): string {
 
 /** The sent-message record over `redis`; the only writer of sentWith and sentBody keys. */
 export function createSentMessages(redis: Redis, keys: Keys): SentMessages {
-  async function store(entry: SentEntry, html: string, ids: string[], replaced?: SentEntry) {
+  async function store(
+    entry: SentEntry,
+    html: string,
+    ids: string[],
+    replaced?: { entry: SentEntry; formerIds: string[] },
+  ) {
     const { sentAt } = entry;
     const multi = redis.multi();
     multi.set(keys.sentBody(entry.bodyHash), deflateRawSync(html), "EX", TTL_SECONDS);
+    for (const id of replaced?.formerIds ?? []) {
+      if (!ids.includes(id)) multi.zrem(keys.sentWith(id), member(replaced?.entry as SentEntry));
+    }
     for (const id of ids) {
       const key = keys.sentWith(id);
-      if (replaced) multi.zrem(key, member(replaced));
+      if (replaced) multi.zrem(key, member(replaced.entry));
       multi.zadd(key, sentAt, member(entry));
       multi.zremrangebyscore(key, "-inf", sentAt - CORRECTABLE_MS);
       multi.expire(key, TTL_SECONDS);
     }
     await multi.exec();
+  }
+  async function holding(id: string, now: number): Promise<SentEntry[]> {
+    const flat = await redis.zrangebyscore(
+      keys.sentWith(id),
+      now - CORRECTABLE_MS,
+      "+inf",
+      "WITHSCORES",
+    );
+    const entries: SentEntry[] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      const [chatId, messageId, bodyHash] = (flat[i] as string).split(":");
+      entries.push({
+        chatId: Number(chatId),
+        messageId: Number(messageId),
+        bodyHash: bodyHash ?? "",
+        sentAt: Number(flat[i + 1]),
+      });
+    }
+    return entries;
   }
   return {
     async record(chatId, messageId, html, now) {
@@ -82,31 +139,23 @@ export function createSentMessages(redis: Redis, keys: Keys): SentMessages {
       if (ids.length === 0) return;
       await store({ chatId, messageId, bodyHash: hashOf(html), sentAt: now }, html, ids);
     },
-    async holding(id, now) {
-      const flat = await redis.zrangebyscore(
-        keys.sentWith(id),
-        now - CORRECTABLE_MS,
-        "+inf",
-        "WITHSCORES",
-      );
-      const entries: SentEntry[] = [];
-      for (let i = 0; i < flat.length; i += 2) {
-        const [chatId, messageId, bodyHash] = (flat[i] as string).split(":");
-        entries.push({
-          chatId: Number(chatId),
-          messageId: Number(messageId),
-          bodyHash: bodyHash ?? "",
-          sentAt: Number(flat[i + 1]),
-        });
+    holding,
+    async showing(articleIds, now) {
+      const found = (await Promise.all(articleIds.map((id) => holding(id, now)))).flat();
+      const latest = new Map<string, SentEntry>();
+      for (const entry of found) {
+        const key = `${entry.chatId}:${entry.messageId}`;
+        const seen = latest.get(key);
+        if (!seen || entry.sentAt > seen.sentAt) latest.set(key, entry);
       }
-      return entries;
+      return [...latest.values()];
     },
     async body(hash) {
       const packed = await redis.getBuffer(keys.sentBody(hash));
       return packed ? inflateRawSync(packed).toString("utf8") : undefined;
     },
-    async replace(entry, html, ids) {
-      await store({ ...entry, bodyHash: hashOf(html) }, html, ids, entry);
+    async replace(entry, html, ids, formerIds = []) {
+      await store({ ...entry, bodyHash: hashOf(html) }, html, ids, { entry, formerIds });
     },
   };
 }

@@ -2,7 +2,7 @@ import type { Api } from "grammy";
 import type { Redis } from "ioredis";
 import type { ChatStore } from "../chats/chat-store.ts";
 import { patchMessage } from "../corrections/patch.ts";
-import { createSentMessages, linkedArticleIds } from "../corrections/sent-messages.ts";
+import { createSentMessages, filingIds, linkedArticleIds } from "../corrections/sent-messages.ts";
 import type { Translate } from "../digest/labels.ts";
 import type { Logger } from "../logger.ts";
 import type { Keys } from "../redis/keys.ts";
@@ -43,7 +43,7 @@ export async function deliverCorrection(
   const sent = createSentMessages(deps.redis, deps.keys);
   const [chat, entries] = await Promise.all([
     deps.chats.get(chatId),
-    sent.holding(data.articleId, deps.now()),
+    sent.showing(filingIds(data.articleId, data.correction.before.link), deps.now()),
   ]);
   const entry = entries.find((e) => e.chatId === chatId && e.messageId === messageId);
   if (!entry) return { outcome: "skipped", reason: "message no longer correctable" };
@@ -69,7 +69,7 @@ export async function deliverCorrection(
     await deps.gate.release(taken.ticket);
     const context = { chatId, messageId, article: data.articleId, kind: failure.kind };
     if (isNotModified(err)) {
-      await sent.replace(entry, patched, linkedArticleIds(patched));
+      await sent.replace(entry, patched, linkedArticleIds(patched), linkedArticleIds(html));
       return { outcome: "skipped", reason: "message already shows it" };
     }
     if (isMessageGone(err)) {
@@ -89,7 +89,7 @@ export async function deliverCorrection(
     throw failure;
   }
   await deps.gate.release(taken.ticket);
-  await sent.replace(entry, patched, linkedArticleIds(patched));
+  await sent.replace(entry, patched, linkedArticleIds(patched), linkedArticleIds(html));
   return { outcome: "delivered", chatId, sent: 1, skipped: 0 };
 }
 

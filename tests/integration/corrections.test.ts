@@ -189,6 +189,44 @@ describe("corrections follow the message", () => {
     expect(fake.internalErrors).toEqual([]);
   });
 
+  it("still finds the messages after a link change: those it corrected and those sent since", async () => {
+    const l = await live();
+    const { fake, h } = l;
+    const early = await reader(l);
+    const late = await reader(l);
+    const { article: moved } = await h.articles.put(article(4));
+    await enqueueFlash(l.queue, early, moved.id);
+    const before = await fake.waitForMessage(early, (m) => m.text.includes("headline 4"));
+
+    const card = await say(l, `/edit ${moved.id}`, `article ${moved.id}`);
+    let since = fake.sent(l.editor).length;
+    fake.pressButton(card, l.editor, `edit:link:${moved.id}`);
+    await fake.waitForMessage(l.editor, (m) => m.text.includes("Send the new link"), {
+      sinceIndex: since,
+    });
+    const link = "https://example.org/elsewhere/4";
+    await say(l, link, "Link changed");
+    await waitFor(() => before.history.length === 1);
+    // a message sent after the change shows the new link only
+    await enqueueFlash(l.queue, late, moved.id);
+    const after = await fake.waitForMessage(late, (m) => m.text.includes("headline 4"));
+
+    const again = await say(l, `/edit ${moved.id}`, `article ${moved.id}`);
+    since = fake.sent(l.editor).length;
+    fake.pressButton(again, l.editor, `edit:title:${moved.id}`);
+    await fake.waitForMessage(l.editor, (m) => m.text.includes("Send the new title"), {
+      sinceIndex: since,
+    });
+    await say(l, "Invented headline 4, corrected: Kursk", "Title corrected");
+
+    await waitFor(() =>
+      [before, after].every((m) => m.text.includes("Invented headline 4, corrected: Kursk")),
+    );
+    expect(before.history).toHaveLength(2);
+    expect(after.history).toHaveLength(1);
+    expect(fake.internalErrors).toEqual([]);
+  });
+
   it("offers a withdrawn article nowhere again: /latest, /search, inline, the next digest", async () => {
     const l = await live();
     const { fake, h } = l;
