@@ -96,8 +96,7 @@ export interface Keys {
   sentBody(hash: string): string;
   /**
    * hash: delivery counters (sent, retried, blocked, ...); written by
-   * delivery/counters.ts, and by delivery/delivery-log.ts, which counts a
-   * sent part in the same script that records it
+   * delivery/counters.ts (a sent part is counted in the command that records it)
    */
   deliveryCounters(): string;
   /** string: when the next message may go out to any chat (ms, Redis clock); written by delivery/rate-gate.ts */
