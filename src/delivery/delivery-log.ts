@@ -53,8 +53,11 @@ export interface DeliveryLog {
   setTarget(jobId: string, chatId: number): Promise<void>;
   /** Marks the job finished and drops the stored text, keeping only the small index. */
   finish(jobId: string, batch?: ScriptBatch): Promise<void>;
-  /** Records that the chat got `articleId` as a flash. */
-  markFlashed(chatId: number, articleId: string, batch?: ScriptBatch): Promise<void>;
+  /**
+   * Records that the chat got these articles, as a flash or in a watch
+   * message, so its digests and watch messages leave them out.
+   */
+  markFlashed(chatId: number, articleIds: readonly string[], batch?: ScriptBatch): Promise<void>;
   /** The articles pushed to the chat as flashes in the last few days. */
   flashedTo(chatId: number): Promise<string[]>;
 }
@@ -82,9 +85,9 @@ redis.call('EXPIRE', KEYS[1], ARGV[1])
 return 1
 `);
 
-/** SADD of ARGV[2] with the set's TTL (ARGV[1]) renewed. */
+/** SADD of ARGV[2..] with the set's TTL (ARGV[1]) renewed. */
 const FLASHED_ADD = luaScript(`
-redis.call('SADD', KEYS[1], ARGV[2])
+redis.call('SADD', KEYS[1], unpack(ARGV, 2))
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 return 1
 `);
@@ -133,9 +136,10 @@ export function createDeliveryLog(redis: Redis, keys: Keys): DeliveryLog {
     async finish(jobId, batch) {
       await runWrite(redis, writeCall(jobId, { [F.done]: 1 }, [F.parts]), batch);
     },
-    async markFlashed(chatId, articleId, batch) {
-      const call = scriptCall(FLASHED_ADD, [keys.flashed(chatId)], [RECORD_TTL_SECONDS, articleId]);
-      await runWrite(redis, call, batch);
+    async markFlashed(chatId, articleIds, batch) {
+      if (articleIds.length === 0) return;
+      const args = [RECORD_TTL_SECONDS, ...articleIds];
+      await runWrite(redis, scriptCall(FLASHED_ADD, [keys.flashed(chatId)], args), batch);
     },
     flashedTo(chatId) {
       return redis.smembers(keys.flashed(chatId));

@@ -12,7 +12,7 @@ import { renderDigest } from "../digest/render.ts";
 import type { Keys } from "../redis/keys.ts";
 import { escapeHtml } from "../telegram/helpers.ts";
 import { createWatchHits, WATCH_WINDOW_MS } from "../watches/watch-hits.ts";
-import { type DeliveryLog, RECORD_TTL_SECONDS } from "./delivery-log.ts";
+import type { DeliveryLog } from "./delivery-log.ts";
 import { takesFlash } from "./flash.ts";
 import type { DeliveryOutcome } from "./job-outcome.ts";
 import { type DeliveryJob, enqueueWatch, type WatchJobData } from "./queue.ts";
@@ -156,7 +156,7 @@ export async function deliverWatch(
     slotAhead,
     saveParts: () => log.saveParts(jobId, rendered),
     onDelivered: (to, batch) =>
-      batch.add(hits.sentCall(chatId, to, sentIds, now, RECORD_TTL_SECONDS)),
+      Promise.all([hits.sent(chatId, sentIds, now, batch), log.markFlashed(to, sentIds, batch)]),
   });
   if (result.status !== "deferred") await release();
   return outcomeOf(result);

@@ -61,9 +61,9 @@ export interface Keys {
    */
   deliveryRecord(jobId: string): string;
   /**
-   * set: ids of the articles already pushed to a chat as flashes (expires);
-   * written by delivery/delivery-log.ts, and by watches/watch-hits.ts for the
-   * articles a watch message carried
+   * set: ids of the articles already pushed to a chat as flashes or in a
+   * watch message, which its digests leave out (expires); written by
+   * delivery/delivery-log.ts
    */
   flashed(chatId: number | string): string;
   /** string: set once an urgent article was fanned out to the subscribed chats (expires); written by delivery/flash.ts */
