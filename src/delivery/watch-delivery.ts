@@ -12,7 +12,6 @@ import { renderDigest } from "../digest/render.ts";
 import type { Keys } from "../redis/keys.ts";
 import { escapeHtml } from "../telegram/helpers.ts";
 import { createWatchHits, WATCH_WINDOW_MS } from "../watches/watch-hits.ts";
-import type { DeliveryLog } from "./delivery-log.ts";
 import { takesFlash } from "./flash.ts";
 import type { DeliveryOutcome } from "./job-outcome.ts";
 import { type DeliveryJob, enqueueWatch, type WatchJobData } from "./queue.ts";
@@ -22,12 +21,11 @@ import type { SlotAhead } from "./slot-ahead.ts";
 export interface WatchDeliveryDeps extends SendPartsDeps {
   redis: Redis;
   keys: Keys;
-  log: DeliveryLog;
   chats: Pick<ChatStore, "get" | "migrate" | "setStatus">;
   articles: Pick<ArticleStore, "get">;
   topics: Topic[];
   translate: Translate;
-  now: () => number;
+  clock: () => number;
   signal: AbortSignal;
   /** where the chat's next watch job goes when matches arrived while this one ran */
   queue: Parameters<typeof enqueueWatch>[0];
@@ -71,18 +69,18 @@ export async function deliverWatch(
   data: WatchJobData,
   slotAhead: SlotAhead,
 ): Promise<WatchOutcome> {
-  const { log, keys, redis } = deps;
+  const { deliveryLog, keys, redis } = deps;
   const hits = createWatchHits(redis, keys);
   const jobId = job.id as string;
   const chatId = data.chatId;
   const [record, chat, flashed, last] = await Promise.all([
-    log.read(jobId),
+    deliveryLog.read(jobId),
     deps.chats.get(chatId),
-    log.flashedTo(chatId),
+    deliveryLog.flashedTo(chatId),
     hits.lastSent(chatId),
   ]);
   const release = async () => {
-    const now = deps.now();
+    const now = deps.clock();
     const at = await hits.release(chatId, now);
     if (at !== undefined) await enqueueWatch(deps.queue, chatId, at, now);
   };
@@ -96,7 +94,7 @@ export async function deliverWatch(
     return { outcome: "skipped", reason: "chat cannot receive" };
   }
   const started = record.sent.size > 0 || record.parts !== undefined;
-  const wait = last + WATCH_WINDOW_MS - deps.now();
+  const wait = last + WATCH_WINDOW_MS - deps.clock();
   if (!started && data.articleIds === undefined && wait > 0) {
     return { outcome: "deferred", deferMs: wait };
   }
@@ -145,7 +143,7 @@ export async function deliverWatch(
   }
   const rendered = parts;
   const sentIds = ids;
-  const now = deps.now();
+  const now = deps.clock();
   const result = await sendParts(deps, {
     jobId,
     chat,
@@ -154,9 +152,12 @@ export async function deliverWatch(
     silent: isQuietAt(chat, now),
     signal: deps.signal,
     slotAhead,
-    saveParts: () => log.saveParts(jobId, rendered),
+    saveParts: () => deliveryLog.saveParts(jobId, rendered),
     onDelivered: (to, batch) =>
-      Promise.all([hits.sent(chatId, sentIds, now, batch), log.markFlashed(to, sentIds, batch)]),
+      Promise.all([
+        hits.sent(chatId, sentIds, now, batch),
+        deliveryLog.markFlashed(to, sentIds, batch),
+      ]),
   });
   if (result.status !== "deferred") await release();
   return outcomeOf(result);
