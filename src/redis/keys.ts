@@ -47,9 +47,9 @@ export interface Keys {
   awaitingInput(chatId: number | string, userId: number | string): string;
   /** hash: one feed source's fetch state; written by feeds/feed-state.ts */
   feed(sourceId: string): string;
-  /** string: the article id and content fingerprint of one feed item a source carried (expires); written by feeds/poll-source.ts */
+  /** string: the article id and content fingerprint of one feed item a source carried (expires); written by feeds/ingest-items.ts */
   feedItem(sourceId: string, itemHash: string): string;
-  /** string: set while one instance polls a source, so two never fetch it at once (expires); written by feeds/poll-source.ts */
+  /** string: set while one instance polls a source, so two never fetch it at once (expires); written by feeds/poll-lock.ts */
   feedLock(sourceId: string): string;
   /** string: grammY conversation state; written by bot/conversations/storage.ts */
   conversation(key: string): string;
