@@ -11,7 +11,7 @@ import { renderLabels, type Translate } from "../digest/labels.ts";
 import { renderDigest } from "../digest/render.ts";
 import type { Keys } from "../redis/keys.ts";
 import { escapeHtml } from "../telegram/helpers.ts";
-import { createWatchHits, WATCH_WINDOW_MS } from "../watches/watch-hits.ts";
+import { createWatchHits, WATCH_WINDOW_MS, type WatchHits } from "../watches/watch-hits.ts";
 import { takesFlash } from "./flash.ts";
 import type { DeliveryOutcome } from "./job-outcome.ts";
 import { type DeliveryJob, enqueueWatch, type WatchJobData } from "./queue.ts";
@@ -52,6 +52,52 @@ function worthSending(chat: Chat, article: Article | undefined, flashed: Set<str
   if (!article || flashed.has(article.id)) return false;
   if (article.urgency === "flash" && takesFlash(chat, article)) return false;
   return article.publishedAt > chat.cursor;
+}
+
+/**
+ * The chat's pending matches worth a message, newest first, with the
+ * phrases that matched them; the other pending matches are dropped.
+ */
+async function takeMatches(
+  deps: WatchDeliveryDeps,
+  hits: WatchHits,
+  chat: Chat,
+  flashed: string[],
+): Promise<{ articles: Article[]; phrases: string[] }> {
+  const pending = await hits.pending(chat.id);
+  const pendingIds = Object.keys(pending);
+  const [found, withdrawn] = await Promise.all([
+    Promise.all(pendingIds.map((id) => deps.articles.get(id))),
+    new Withdrawals(deps.redis, deps.keys).among(pendingIds),
+  ]);
+  // a withdrawn match is dropped like one already sent
+  const flashedSet = new Set([...flashed, ...withdrawn]);
+  const articles = found
+    .filter((a): a is Article => worthSending(chat, a, flashedSet))
+    .sort((a, b) => b.publishedAt - a.publishedAt);
+  const kept = new Set(articles.map((a) => a.id));
+  await hits.drop(
+    chat.id,
+    pendingIds.filter((id) => !kept.has(id)),
+  );
+  return { articles, phrases: [...new Set(articles.map((a) => pending[a.id] as string))] };
+}
+
+/** The watch message's parts: the articles under a header naming the watches that matched. */
+function renderWatch(
+  deps: WatchDeliveryDeps,
+  chat: Chat,
+  articles: Article[],
+  phrases: string[],
+): string[] {
+  const header = deps.translate(chat.lang, "watch-header", {
+    words: escapeHtml(phrases.length > 0 ? phrases.join(", ") : "…"),
+  });
+  return renderDigest(articles.map(toRenderItem), {
+    labels: renderLabels(deps.translate, chat.lang, deps.topics),
+    timeZone: chat.tz,
+    header,
+  });
 }
 
 /**
@@ -103,56 +149,30 @@ export async function deliverWatch(
   let phrases: string[] = [];
   let articles: Article[];
   if (ids === undefined) {
-    const pending = await hits.pending(chatId);
-    const [found, withdrawn] = await Promise.all([
-      Promise.all(Object.keys(pending).map((id) => deps.articles.get(id))),
-      new Withdrawals(redis, keys).among(Object.keys(pending)),
-    ]);
-    // a withdrawn match is dropped like one already sent
-    const flashedSet = new Set([...flashed, ...withdrawn]);
-    articles = found
-      .filter((a): a is Article => worthSending(chat, a, flashedSet))
-      .sort((a, b) => b.publishedAt - a.publishedAt);
+    ({ articles, phrases } = await takeMatches(deps, hits, chat, flashed));
     ids = articles.map((a) => a.id);
-    const kept = new Set(ids);
-    await hits.drop(
-      chatId,
-      Object.keys(pending).filter((id) => !kept.has(id)),
-    );
     if (ids.length === 0) {
       await release();
       return { outcome: "skipped", reason: "nothing new to send" };
     }
-    phrases = [...new Set(ids.map((id) => pending[id] as string))];
     await job.updateData({ ...data, articleIds: ids });
   } else {
     const found = await Promise.all(ids.map((id) => deps.articles.get(id)));
     articles = found.filter((a): a is Article => a !== undefined);
   }
 
-  let parts = record.parts;
-  if (parts === undefined) {
-    const header = deps.translate(chat.lang, "watch-header", {
-      words: escapeHtml(phrases.length > 0 ? phrases.join(", ") : "…"),
-    });
-    parts = renderDigest(articles.map(toRenderItem), {
-      labels: renderLabels(deps.translate, chat.lang, deps.topics),
-      timeZone: chat.tz,
-      header,
-    });
-  }
-  const rendered = parts;
+  const parts = record.parts ?? renderWatch(deps, chat, articles, phrases);
   const sentIds = ids;
   const now = deps.clock();
   const result = await sendParts(deps, {
     jobId,
     chat,
-    parts: rendered,
+    parts,
     record,
     silent: isQuietAt(chat, now),
     signal: deps.signal,
     slotAhead,
-    saveParts: () => deliveryLog.saveParts(jobId, rendered),
+    saveParts: () => deliveryLog.saveParts(jobId, parts),
     onDelivered: (to, batch) =>
       Promise.all([
         hits.sent(chatId, sentIds, now, batch),
