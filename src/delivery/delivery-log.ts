@@ -7,7 +7,6 @@ import {
   type ScriptCall,
   scriptCall,
 } from "../redis/lua-script.ts";
-import type { CounterName } from "./counters.ts";
 
 /** How long a job's record (and a chat's flashed ids) are kept: longer than any retry runs. */
 export const RECORD_TTL_SECONDS = 3 * 24 * 3600;
@@ -40,12 +39,11 @@ export interface DeliveryLog {
     parts: string[],
     digest?: { cursor: number; composedAt: number; lateFrom?: number },
   ): Promise<void>;
-  markPart(jobId: string, index: number, messageId: number): Promise<void>;
   /**
-   * markPart for a part Telegram accepted, counted as "sent" in the same
-   * script; with `finish`, also what finish() does (for the last part).
+   * Records a part as done: its message_id, or 0 for a part Telegram refused;
+   * with `finish`, also what finish() does (for the last part).
    */
-  markSent(
+  markPart(
     jobId: string,
     index: number,
     messageId: number,
@@ -55,8 +53,11 @@ export interface DeliveryLog {
   setTarget(jobId: string, chatId: number): Promise<void>;
   /** Marks the job finished and drops the stored text, keeping only the small index. */
   finish(jobId: string, batch?: ScriptBatch): Promise<void>;
-  /** Records that the chat got `articleId` as a flash. */
-  markFlashed(chatId: number, articleId: string, batch?: ScriptBatch): Promise<void>;
+  /**
+   * Records that the chat got these articles, as a flash or in a watch
+   * message, so its digests and watch messages leave them out.
+   */
+  markFlashed(chatId: number, articleIds: readonly string[], batch?: ScriptBatch): Promise<void>;
   /** The articles pushed to the chat as flashes in the last few days. */
   flashedTo(chatId: number): Promise<string[]>;
 }
@@ -73,22 +74,20 @@ const PART = "p";
 
 /**
  * One write to a job's record, atomically and in one command (so it joins
- * an auto-pipeline): HDEL of ARGV[3] fields, HSET of the field/value pairs
- * after them, the record's TTL renewed, and the counter ARGV[2] (when not
- * empty) incremented by one.
+ * an auto-pipeline): HDEL of ARGV[2] fields, HSET of the field/value pairs
+ * after them, and the record's TTL (ARGV[1]) renewed.
  */
 const RECORD_WRITE = luaScript(`
-local dels = tonumber(ARGV[3])
-for i = 4, 3 + dels do redis.call('HDEL', KEYS[1], ARGV[i]) end
-if #ARGV > 3 + dels then redis.call('HSET', KEYS[1], unpack(ARGV, 4 + dels)) end
+local dels = tonumber(ARGV[2])
+for i = 3, 2 + dels do redis.call('HDEL', KEYS[1], ARGV[i]) end
+if #ARGV > 2 + dels then redis.call('HSET', KEYS[1], unpack(ARGV, 3 + dels)) end
 redis.call('EXPIRE', KEYS[1], ARGV[1])
-if ARGV[2] ~= '' then redis.call('HINCRBY', KEYS[2], ARGV[2], 1) end
 return 1
 `);
 
-/** SADD of ARGV[2] with the set's TTL (ARGV[1]) renewed. */
+/** SADD of ARGV[2..] with the set's TTL (ARGV[1]) renewed. */
 const FLASHED_ADD = luaScript(`
-redis.call('SADD', KEYS[1], ARGV[2])
+redis.call('SADD', KEYS[1], unpack(ARGV, 2))
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 return 1
 `);
@@ -103,19 +102,12 @@ export function createDeliveryLog(redis: Redis, keys: Keys): DeliveryLog {
   function writeCall(
     jobId: string,
     fields: Record<string, string | number>,
-    options: { count?: CounterName; drop?: string[] } = {},
+    drop: string[] = [],
   ): ScriptCall {
-    const drop = options.drop ?? [];
     return scriptCall(
       RECORD_WRITE,
-      [keys.deliveryRecord(jobId), keys.deliveryCounters()],
-      [
-        RECORD_TTL_SECONDS,
-        options.count ?? "",
-        drop.length,
-        ...drop,
-        ...Object.entries(fields).flat(),
-      ],
+      [keys.deliveryRecord(jobId)],
+      [RECORD_TTL_SECONDS, drop.length, ...drop, ...Object.entries(fields).flat()],
     );
   }
   const write = (...args: Parameters<typeof writeCall>) => runWrite(redis, writeCall(...args));
@@ -131,27 +123,23 @@ export function createDeliveryLog(redis: Redis, keys: Keys): DeliveryLog {
         ...(digest?.lateFrom === undefined ? {} : { [F.lateFrom]: digest.lateFrom }),
       });
     },
-    async markPart(jobId, index, messageId) {
-      await write(jobId, { [`${PART}${index}`]: messageId });
-    },
-    async markSent(jobId, index, messageId, options = {}, batch) {
+    async markPart(jobId, index, messageId, options = {}, batch) {
       const part = { [`${PART}${index}`]: messageId };
-      const call = writeCall(
-        jobId,
-        options.finish ? { ...part, [F.done]: 1 } : part,
-        options.finish ? { count: "sent", drop: [F.parts] } : { count: "sent" },
-      );
+      const call = options.finish
+        ? writeCall(jobId, { ...part, [F.done]: 1 }, [F.parts])
+        : writeCall(jobId, part);
       await runWrite(redis, call, batch);
     },
     async setTarget(jobId, chatId) {
       await write(jobId, { [F.target]: chatId });
     },
     async finish(jobId, batch) {
-      await runWrite(redis, writeCall(jobId, { [F.done]: 1 }, { drop: [F.parts] }), batch);
+      await runWrite(redis, writeCall(jobId, { [F.done]: 1 }, [F.parts]), batch);
     },
-    async markFlashed(chatId, articleId, batch) {
-      const call = scriptCall(FLASHED_ADD, [keys.flashed(chatId)], [RECORD_TTL_SECONDS, articleId]);
-      await runWrite(redis, call, batch);
+    async markFlashed(chatId, articleIds, batch) {
+      if (articleIds.length === 0) return;
+      const args = [RECORD_TTL_SECONDS, ...articleIds];
+      await runWrite(redis, scriptCall(FLASHED_ADD, [keys.flashed(chatId)], args), batch);
     },
     flashedTo(chatId) {
       return redis.smembers(keys.flashed(chatId));

@@ -47,7 +47,7 @@ export async function deliverFlash(
   const result = await sendChatParts(deps, jobId, chat, parts, record, {
     saveParts,
     slotAhead,
-    onDelivered: (chatId, batch) => deliveryLog.markFlashed(chatId, data.articleId, batch),
+    onDelivered: (chatId, batch) => deliveryLog.markFlashed(chatId, [data.articleId], batch),
   });
   return outcomeOf(result);
 }

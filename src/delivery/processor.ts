@@ -105,7 +105,7 @@ function deliverForChat(
     case "flash":
       return deliverFlash(deps, jobId, data, slotAhead);
     case "watch": {
-      const watchDeps = { ...deps, log: deps.deliveryLog, now: deps.clock, queue: deps.watchQueue };
+      const watchDeps = { ...deps, queue: deps.watchQueue };
       return deliverWatch(watchDeps, job, data, slotAhead);
     }
     default:

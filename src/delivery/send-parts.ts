@@ -29,7 +29,7 @@ function keepsParts(parts: string[]): boolean {
 
 export interface SendPartsDeps {
   api: Api;
-  /** where a part's bookkeeping (slot, record, onDelivered) goes, as one command */
+  /** where a part's bookkeeping (slot, record, count, onDelivered) goes, as one command */
   redis: Redis;
   gate: RateGate;
   deliveryLog: DeliveryLog;
@@ -157,10 +157,11 @@ export async function sendParts(
         }
         throw failure;
       }
-      // the slot, the record (finished with the last part) and what follows delivery, in one go
+      // the slot, the record (finished with the last part), the count and what follows delivery, in one go
       const batch = new ScriptBatch();
       await gate.release(taken.ticket, batch);
-      await deliveryLog.markSent(jobId, index, messageId, { finish: last }, batch);
+      await deliveryLog.markPart(jobId, index, messageId, { finish: last }, batch);
+      await counters.increment("sent", 1, batch);
       if (last) await input.onDelivered?.(chatId, batch);
       await Promise.all([batch.run(redis), deps.recordSent?.(chatId, messageId, text)]);
       finished = last;

@@ -11,8 +11,7 @@ import { renderLabels, type Translate } from "../digest/labels.ts";
 import { renderDigest } from "../digest/render.ts";
 import type { Keys } from "../redis/keys.ts";
 import { escapeHtml } from "../telegram/helpers.ts";
-import { createWatchHits, WATCH_WINDOW_MS } from "../watches/watch-hits.ts";
-import { type DeliveryLog, RECORD_TTL_SECONDS } from "./delivery-log.ts";
+import { createWatchHits, WATCH_WINDOW_MS, type WatchHits } from "../watches/watch-hits.ts";
 import { takesFlash } from "./flash.ts";
 import type { DeliveryOutcome } from "./job-outcome.ts";
 import { type DeliveryJob, enqueueWatch, type WatchJobData } from "./queue.ts";
@@ -22,12 +21,11 @@ import type { SlotAhead } from "./slot-ahead.ts";
 export interface WatchDeliveryDeps extends SendPartsDeps {
   redis: Redis;
   keys: Keys;
-  log: DeliveryLog;
   chats: Pick<ChatStore, "get" | "migrate" | "setStatus">;
   articles: Pick<ArticleStore, "get">;
   topics: Topic[];
   translate: Translate;
-  now: () => number;
+  clock: () => number;
   signal: AbortSignal;
   /** where the chat's next watch job goes when matches arrived while this one ran */
   queue: Parameters<typeof enqueueWatch>[0];
@@ -57,6 +55,52 @@ function worthSending(chat: Chat, article: Article | undefined, flashed: Set<str
 }
 
 /**
+ * The chat's pending matches worth a message, newest first, with the
+ * phrases that matched them; the other pending matches are dropped.
+ */
+async function takeMatches(
+  deps: WatchDeliveryDeps,
+  hits: WatchHits,
+  chat: Chat,
+  flashed: string[],
+): Promise<{ articles: Article[]; phrases: string[] }> {
+  const pending = await hits.pending(chat.id);
+  const pendingIds = Object.keys(pending);
+  const [found, withdrawn] = await Promise.all([
+    Promise.all(pendingIds.map((id) => deps.articles.get(id))),
+    new Withdrawals(deps.redis, deps.keys).among(pendingIds),
+  ]);
+  // a withdrawn match is dropped like one already sent
+  const flashedSet = new Set([...flashed, ...withdrawn]);
+  const articles = found
+    .filter((a): a is Article => worthSending(chat, a, flashedSet))
+    .sort((a, b) => b.publishedAt - a.publishedAt);
+  const kept = new Set(articles.map((a) => a.id));
+  await hits.drop(
+    chat.id,
+    pendingIds.filter((id) => !kept.has(id)),
+  );
+  return { articles, phrases: [...new Set(articles.map((a) => pending[a.id] as string))] };
+}
+
+/** The watch message's parts: the articles under a header naming the watches that matched. */
+function renderWatch(
+  deps: WatchDeliveryDeps,
+  chat: Chat,
+  articles: Article[],
+  phrases: string[],
+): string[] {
+  const header = deps.translate(chat.lang, "watch-header", {
+    words: escapeHtml(phrases.length > 0 ? phrases.join(", ") : "…"),
+  });
+  return renderDigest(articles.map(toRenderItem), {
+    labels: renderLabels(deps.translate, chat.lang, deps.topics),
+    timeZone: chat.tz,
+    header,
+  });
+}
+
+/**
  * Sends one chat's watch message: every pending match (watches/watch-hits.ts)
  * not already sent by a flash or a digest, newest first, under a header naming
  * the watches, silent in the chat's quiet hours, through the rate gate like
@@ -71,18 +115,18 @@ export async function deliverWatch(
   data: WatchJobData,
   slotAhead: SlotAhead,
 ): Promise<WatchOutcome> {
-  const { log, keys, redis } = deps;
+  const { deliveryLog, keys, redis } = deps;
   const hits = createWatchHits(redis, keys);
   const jobId = job.id as string;
   const chatId = data.chatId;
   const [record, chat, flashed, last] = await Promise.all([
-    log.read(jobId),
+    deliveryLog.read(jobId),
     deps.chats.get(chatId),
-    log.flashedTo(chatId),
+    deliveryLog.flashedTo(chatId),
     hits.lastSent(chatId),
   ]);
   const release = async () => {
-    const now = deps.now();
+    const now = deps.clock();
     const at = await hits.release(chatId, now);
     if (at !== undefined) await enqueueWatch(deps.queue, chatId, at, now);
   };
@@ -96,7 +140,7 @@ export async function deliverWatch(
     return { outcome: "skipped", reason: "chat cannot receive" };
   }
   const started = record.sent.size > 0 || record.parts !== undefined;
-  const wait = last + WATCH_WINDOW_MS - deps.now();
+  const wait = last + WATCH_WINDOW_MS - deps.clock();
   if (!started && data.articleIds === undefined && wait > 0) {
     return { outcome: "deferred", deferMs: wait };
   }
@@ -105,58 +149,35 @@ export async function deliverWatch(
   let phrases: string[] = [];
   let articles: Article[];
   if (ids === undefined) {
-    const pending = await hits.pending(chatId);
-    const [found, withdrawn] = await Promise.all([
-      Promise.all(Object.keys(pending).map((id) => deps.articles.get(id))),
-      new Withdrawals(redis, keys).among(Object.keys(pending)),
-    ]);
-    // a withdrawn match is dropped like one already sent
-    const flashedSet = new Set([...flashed, ...withdrawn]);
-    articles = found
-      .filter((a): a is Article => worthSending(chat, a, flashedSet))
-      .sort((a, b) => b.publishedAt - a.publishedAt);
+    ({ articles, phrases } = await takeMatches(deps, hits, chat, flashed));
     ids = articles.map((a) => a.id);
-    const kept = new Set(ids);
-    await hits.drop(
-      chatId,
-      Object.keys(pending).filter((id) => !kept.has(id)),
-    );
     if (ids.length === 0) {
       await release();
       return { outcome: "skipped", reason: "nothing new to send" };
     }
-    phrases = [...new Set(ids.map((id) => pending[id] as string))];
     await job.updateData({ ...data, articleIds: ids });
   } else {
     const found = await Promise.all(ids.map((id) => deps.articles.get(id)));
     articles = found.filter((a): a is Article => a !== undefined);
   }
 
-  let parts = record.parts;
-  if (parts === undefined) {
-    const header = deps.translate(chat.lang, "watch-header", {
-      words: escapeHtml(phrases.length > 0 ? phrases.join(", ") : "…"),
-    });
-    parts = renderDigest(articles.map(toRenderItem), {
-      labels: renderLabels(deps.translate, chat.lang, deps.topics),
-      timeZone: chat.tz,
-      header,
-    });
-  }
-  const rendered = parts;
+  const parts = record.parts ?? renderWatch(deps, chat, articles, phrases);
   const sentIds = ids;
-  const now = deps.now();
+  const now = deps.clock();
   const result = await sendParts(deps, {
     jobId,
     chat,
-    parts: rendered,
+    parts,
     record,
     silent: isQuietAt(chat, now),
     signal: deps.signal,
     slotAhead,
-    saveParts: () => log.saveParts(jobId, rendered),
+    saveParts: () => deliveryLog.saveParts(jobId, parts),
     onDelivered: (to, batch) =>
-      batch.add(hits.sentCall(chatId, to, sentIds, now, RECORD_TTL_SECONDS)),
+      Promise.all([
+        hits.sent(chatId, sentIds, now, batch),
+        deliveryLog.markFlashed(to, sentIds, batch),
+      ]),
   });
   if (result.status !== "deferred") await release();
   return outcomeOf(result);

@@ -48,9 +48,9 @@ export interface Keys {
   awaitingInput(chatId: number | string, userId: number | string): string;
   /** hash: one feed source's fetch state; written by feeds/feed-state.ts */
   feed(sourceId: string): string;
-  /** string: the article id and content fingerprint of one feed item a source carried (expires); written by feeds/poll-source.ts */
+  /** string: the article id and content fingerprint of one feed item a source carried (expires); written by feeds/ingest-items.ts */
   feedItem(sourceId: string, itemHash: string): string;
-  /** string: set while one instance polls a source, so two never fetch it at once (expires); written by feeds/poll-source.ts */
+  /** string: set while one instance polls a source, so two never fetch it at once (expires); written by feeds/poll-lock.ts */
   feedLock(sourceId: string): string;
   /** string: grammY conversation state; written by bot/conversations/storage.ts */
   conversation(key: string): string;
@@ -62,9 +62,9 @@ export interface Keys {
    */
   deliveryRecord(jobId: string): string;
   /**
-   * set: ids of the articles already pushed to a chat as flashes (expires);
-   * written by delivery/delivery-log.ts, and by watches/watch-hits.ts for the
-   * articles a watch message carried
+   * set: ids of the articles already pushed to a chat as flashes or in a
+   * watch message, which its digests leave out (expires); written by
+   * delivery/delivery-log.ts
    */
   flashed(chatId: number | string): string;
   /** string: set once an urgent article was fanned out to the subscribed chats (expires); written by delivery/flash.ts */
@@ -97,8 +97,7 @@ export interface Keys {
   sentBody(hash: string): string;
   /**
    * hash: delivery counters (sent, retried, blocked, ...); written by
-   * delivery/counters.ts, and by delivery/delivery-log.ts, which counts a
-   * sent part in the same script that records it
+   * delivery/counters.ts (a sent part is counted in the command that records it)
    */
   deliveryCounters(): string;
   /** string: when the next message may go out to any chat (ms, Redis clock); written by delivery/rate-gate.ts */

@@ -1,6 +1,12 @@
 import type { Redis } from "ioredis";
 import type { Keys } from "../redis/keys.ts";
-import { luaScript, runScript, type ScriptCall, scriptCall } from "../redis/lua-script.ts";
+import {
+  luaScript,
+  runScript,
+  runWrite,
+  type ScriptBatch,
+  scriptCall,
+} from "../redis/lua-script.ts";
 
 /** A chat gets at most one watch message in any such span. */
 export const WATCH_WINDOW_MS = 10 * 60_000;
@@ -62,16 +68,12 @@ return planned
 `);
 
 /**
- * HDEL of the sent ids (ARGV[4..]) from the hits (KEYS[1]), the time of this
- * message (KEYS[2]), and the ids added to the chat's flashed set (KEYS[3],
- * TTL ARGV[3]) so its digest leaves them out.
+ * HDEL of the sent ids (ARGV[3..]) from the hits (KEYS[1]), and the time of
+ * this message (ARGV[1]) kept as the chat's last (KEYS[2]) for the watch
+ * window (ARGV[2] ms).
  */
 const SENT = luaScript(`
-for i = 4, #ARGV do
-  redis.call('HDEL', KEYS[1], ARGV[i])
-  redis.call('SADD', KEYS[3], ARGV[i])
-end
-redis.call('EXPIRE', KEYS[3], ARGV[3])
+if #ARGV > 2 then redis.call('HDEL', KEYS[1], unpack(ARGV, 3)) end
 redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
 return 1
 `);
@@ -107,17 +109,11 @@ export interface WatchHits {
   /** Drops pending matches that will never be sent (gone, flashed, already in a digest). */
   drop(chatId: number, articleIds: string[]): Promise<void>;
   /**
-   * The write that goes with the message's delivery: its matches done, the
-   * window started, the articles recorded in the flashed set of the chat the
-   * message went to (`to`, kept `flashedTtlSeconds`), which digests skip.
+   * The write that goes with the message's delivery: its matches done and
+   * the window started; given a `batch`, it goes out with the batch's other
+   * writes (the articles recorded as sent to the chat, delivery-log.ts).
    */
-  sentCall(
-    chatId: number,
-    to: number,
-    articleIds: string[],
-    now: number,
-    flashedTtlSeconds: number,
-  ): ScriptCall;
+  sent(chatId: number, articleIds: string[], now: number, batch?: ScriptBatch): Promise<void>;
 }
 
 /** The hits store over `redis`; the only writer of watchHits, watchPlan and watchLast. */
@@ -161,11 +157,13 @@ export function createWatchHits(redis: Redis, keys: Keys): WatchHits {
     async drop(chatId, articleIds) {
       if (articleIds.length > 0) await redis.hdel(keys.watchHits(chatId), ...articleIds);
     },
-    sentCall: (chatId, to, articleIds, now, flashedTtlSeconds) =>
-      scriptCall(
+    async sent(chatId, articleIds, now, batch) {
+      const call = scriptCall(
         SENT,
-        [keys.watchHits(chatId), keys.watchLast(chatId), keys.flashed(to)],
-        [now, WATCH_WINDOW_MS, flashedTtlSeconds, ...articleIds],
-      ),
+        [keys.watchHits(chatId), keys.watchLast(chatId)],
+        [now, WATCH_WINDOW_MS, ...articleIds],
+      );
+      await runWrite(redis, call, batch);
+    },
   };
 }

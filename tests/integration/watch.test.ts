@@ -5,7 +5,11 @@ import type { ArticleInput } from "../../src/articles/article.ts";
 import type { BotContext } from "../../src/bot/context.ts";
 import { createI18n } from "../../src/bot/i18n.ts";
 import { localTime } from "../../src/chats/next-due.ts";
-import { createDeliveryQueue, type DeliveryQueue } from "../../src/delivery/queue.ts";
+import {
+  createDeliveryQueue,
+  type DeliveryQueue,
+  enqueueDigest,
+} from "../../src/delivery/queue.ts";
 import { startDelivery } from "../../src/delivery/start-delivery.ts";
 import { createRedis } from "../../src/redis/connection.ts";
 import { createKeys } from "../../src/redis/keys.ts";
@@ -180,6 +184,36 @@ describe("watches", () => {
     expect(second.text.indexOf("report three")).toBeLessThan(second.text.indexOf("report two"));
     await idle(l.queue);
     expect(watchMessages(l, reader.id)).toHaveLength(2);
+  });
+
+  it("leaves the articles of a watch message out of the chat's next digest", async () => {
+    const l = await live();
+    const reader = l.fake.addChat({ type: "private" });
+    await command(l, reader.id, reader.id, "/watch drone");
+    await l.h.chats.setStatus(reader.id, "active");
+    // inside the window of a message just sent: both matches wait for one job
+    await l.h.redis.set(l.h.keys.watchLast(reader.id), String(Date.now()));
+    await l.ingest(invented(1, { title: "Invented drone report one" }));
+    await l.ingest(invented(2, { title: "Invented drone report two" }));
+    await l.ingest(invented(3, { title: "Invented report on roads" }));
+    const planned = await waitFor(async () => {
+      const jobs = await l.queue.getJobs(["delayed"]);
+      return jobs.find((j) => j.data.kind === "watch");
+    });
+    await l.h.redis.set(l.h.keys.watchLast(reader.id), String(Date.now() - WATCH_WINDOW_MS));
+    await planned.promote();
+    const watched = await l.fake.waitForMessage(reader.id, (m) => m.text.includes("report two"));
+    expect(watched.text).toContain("report one");
+    await idle(l.queue);
+    expect(await l.h.redis.hlen(l.h.keys.watchHits(reader.id))).toBe(0);
+    // the message started the chat's next window
+    expect(Number(await l.h.redis.get(l.h.keys.watchLast(reader.id)))).toBeGreaterThan(
+      Date.now() - WATCH_WINDOW_MS,
+    );
+
+    await enqueueDigest(l.queue, reader.id, Date.now());
+    const digest = await l.fake.waitForMessage(reader.id, (m) => m.text.includes("on roads"));
+    expect(digest.text).not.toContain("drone");
   });
 
   it("keeps at most 10 watches of 1–5 words and lists them with remove buttons", async () => {
