@@ -247,6 +247,9 @@ describe("corrections follow the message", () => {
     expect((await say(l, `/withdraw ${gone.url}`, "is withdrawn")).text).toContain("1 sent");
     // withdrawing again does no harm
     await say(l, `/withdraw ${gone.id}`, "is withdrawn");
+    // nor is it pushed as urgent
+    const flash = await say(l, `/flash ${gone.id}`, "is withdrawn");
+    expect(flash.text).toContain("it is not pushed either");
 
     for (const command of ["/latest", "/search invented headline"]) {
       const reply = await ask(command);

@@ -1,4 +1,5 @@
 import { Composer } from "grammy";
+import { Withdrawals } from "../../articles/withdrawals.ts";
 import { fanOutFlash } from "../../delivery/flash.ts";
 import { escapeHtml } from "../../telegram/helpers.ts";
 import type { BotContext } from "../context.ts";
@@ -30,6 +31,12 @@ inPrivate.command("flash", requireEditor, async (ctx) => {
   const found = await articles.find(input);
   if (!found) {
     await ctx.reply(ctx.t("delivery-flash-unknown", { input: shown(input) }), {
+      parse_mode: "HTML",
+    });
+    return;
+  }
+  if ((await new Withdrawals(redis, keys).among([found.id])).size > 0) {
+    await ctx.reply(ctx.t("delivery-flash-withdrawn", { title: escapeHtml(found.title) }), {
       parse_mode: "HTML",
     });
     return;

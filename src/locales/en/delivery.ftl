@@ -10,6 +10,7 @@ delivery-off = Delivery is not running in this deployment, so nothing can be sen
 delivery-flash-usage =
     Send /flash with the article's link or id, for example:
     <code>/flash https://example.org/report</code>
+delivery-flash-withdrawn = “{ $title }” is withdrawn: it is offered to no reader, so it is not pushed either.
 delivery-flash-unknown = I have no article for “{ $input }”. Send its full link or its id (16 characters, shown by /post and /edit).
 delivery-flash-queued = ⚡ “{ $title }” is marked urgent and queued for { $count ->
         [one] { $count } chat

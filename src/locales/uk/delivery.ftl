@@ -10,6 +10,7 @@ delivery-off = Доставка в цьому розгортанні не пра
 delivery-flash-usage =
     Надішліть /flash із посиланням на статтю або її ідентифікатором, наприклад:
     <code>/flash https://example.org/report</code>
+delivery-flash-withdrawn = «{ $title }» відкликано: її не пропонують жодному читачеві, тож і не надсилають.
 delivery-flash-unknown = Статті «{ $input }» у мене немає. Надішліть повне посилання або ідентифікатор (16 символів, його показують /post і /edit).
 delivery-flash-queued = ⚡ Статтю «{ $title }» позначено як термінову й поставлено в чергу для { $count ->
         [one] { $count } чату
