@@ -64,7 +64,7 @@ async function measureChatMemory(count: number): Promise<BenchResult> {
     const store = createChatStore(redis, keys, {
       defaults: { lang: "en", tz: "Europe/Kyiv" },
       topicIds: new Set(topics),
-      now: () => NOW,
+      clock: () => NOW,
     });
     const random = seeded(20250115);
     const specs = Array.from({ length: Math.min(count, THROUGH_STORE) }, (_, i) =>

@@ -133,7 +133,7 @@ export const latest: Bench = {
           defaultLanguage: "en",
           defaultTimezone: "Europe/Kyiv",
           logger: pino({ level: "silent" }),
-          now: Date.now,
+          clock: Date.now,
         },
         { token: fake.token, apiRoot: fake.apiRoot, botInfo: fake.bot },
       );

@@ -38,7 +38,7 @@ export function createAppBot(config: Config, deps: AppBotDeps): Bot<BotContext> 
       defaultLanguage: config.defaultLanguage,
       defaultTimezone: config.defaultTimezone,
       logger,
-      now: Date.now,
+      clock: Date.now,
       redis,
       keys,
       deliveryQueue: queue,

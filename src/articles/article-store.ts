@@ -39,7 +39,7 @@ export { ARRIVALS_KEPT_MS } from "./article-writes.ts";
 
 export interface ArticleStoreOptions {
   /** when an article is first stored (default Date.now) */
-  now?: () => number;
+  clock?: () => number;
 }
 
 interface PutResult {
@@ -91,7 +91,7 @@ export function createArticleStore(
   keys: Keys,
   options: ArticleStoreOptions = {},
 ): ArticleStore {
-  return new RedisArticleStore(redis, keys, options.now ?? Date.now);
+  return new RedisArticleStore(redis, keys, options.clock ?? Date.now);
 }
 
 /**

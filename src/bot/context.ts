@@ -38,8 +38,8 @@ export interface BotDeps {
   defaultLanguage: Language;
   defaultTimezone: string;
   logger: Logger;
-  /** Clock, so tests can pin "now". */
-  now: () => number;
+  /** Clock, so tests can pin the time. */
+  clock: () => number;
   /** For the bot's own short-lived state (e.g. a setting a user was asked to type), under `keys`. */
   redis: Redis;
   keys: Keys;

@@ -52,6 +52,6 @@ export async function replyRecorded(
 ): Promise<void> {
   const message = await ctx.reply(html, { ...options, parse_mode: "HTML" });
   await createSentMessages(ctx.deps.redis, ctx.deps.keys)
-    .record(message.chat.id, message.message_id, html, ctx.deps.now())
+    .record(message.chat.id, message.message_id, html, ctx.deps.clock())
     .catch((err: unknown) => ctx.log.warn({ err }, "answer not recorded for corrections"));
 }

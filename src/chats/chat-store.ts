@@ -83,7 +83,7 @@ export interface ChatStoreOptions {
   defaults: { lang: Language; tz: string };
   /** topic ids a chat may choose */
   topicIds: ReadonlySet<string>;
-  now?: () => number;
+  clock?: () => number;
 }
 
 const MAX_ATTEMPTS = 20;
@@ -119,7 +119,7 @@ class RedisChatStore implements ChatStore {
     private readonly keys: Keys,
     private readonly options: ChatStoreOptions,
   ) {
-    this.clock = options.now ?? Date.now;
+    this.clock = options.clock ?? Date.now;
     this.builtIn = defaultSettings(options.defaults);
   }
 

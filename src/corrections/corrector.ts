@@ -12,7 +12,7 @@ export interface CorrectorDeps {
   keys: Keys;
   queue: Pick<DeliveryQueue, "addBulk">;
   logger?: Logger;
-  now?: () => number;
+  clock?: () => number;
 }
 
 /**
@@ -26,7 +26,7 @@ export function createCorrector(
   deps: CorrectorDeps,
 ): (before: Article, after: Article | undefined) => Promise<number> {
   const sent = createSentMessages(deps.redis, deps.keys);
-  const clock = deps.now ?? Date.now;
+  const clock = deps.clock ?? Date.now;
   return async (before, after) => {
     const link = articleLink(before);
     const same = after?.title === before.title && after.summary === before.summary;

@@ -23,7 +23,7 @@ export interface CorrectDeliveryDeps {
   counters: DeliveryCounters;
   translate: Translate;
   logger: Logger;
-  now: () => number;
+  clock: () => number;
 }
 
 /**
@@ -43,7 +43,7 @@ export async function deliverCorrection(
   const sent = createSentMessages(deps.redis, deps.keys);
   const [chat, entries] = await Promise.all([
     deps.chats.get(chatId),
-    sent.showing(filingIds(data.articleId, data.correction.before.link), deps.now()),
+    sent.showing(filingIds(data.articleId, data.correction.before.link), deps.clock()),
   ]);
   const entry = entries.find((e) => e.chatId === chatId && e.messageId === messageId);
   if (!entry) return { outcome: "skipped", reason: "message no longer correctable" };
@@ -97,8 +97,8 @@ export async function deliverCorrection(
 export function recordSentOn(
   redis: Redis,
   keys: Keys,
-  now: () => number,
+  clock: () => number,
 ): (chatId: number, messageId: number, html: string) => Promise<void> {
   const sent = createSentMessages(redis, keys);
-  return (chatId, messageId, html) => sent.record(chatId, messageId, html, now());
+  return (chatId, messageId, html) => sent.record(chatId, messageId, html, clock());
 }

@@ -109,6 +109,6 @@ function deliverForChat(
       return deliverWatch(watchDeps, job, data, slotAhead);
     }
     default:
-      return deliverCorrection({ ...deps, now: deps.clock }, data, slotAhead);
+      return deliverCorrection(deps, data, slotAhead);
   }
 }

@@ -21,7 +21,7 @@ export interface SchedulerOptions {
   logger: Logger;
   /** a missed slot older than this is not delivered late (DIGEST_GRACE_MINUTES) */
   graceMs: number;
-  now?: () => number;
+  clock?: () => number;
   /** pause between ticks (default 1 s) */
   intervalMs?: number;
   /** due chats claimed per script call (default 5000) */
@@ -85,7 +85,7 @@ class TickingScheduler implements Scheduler {
       chatsPerJob: options.chatsPerJob ?? DEFAULT_CHATS_PER_JOB,
       onDigest: options.onDigest,
     };
-    this.clock = options.now ?? Date.now;
+    this.clock = options.clock ?? Date.now;
     this.intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
   }
 

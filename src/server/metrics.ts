@@ -12,7 +12,7 @@ export interface MetricsSources {
   subscribers?(): Promise<number>;
   /** default 30 s */
   subscribersCacheMs?: number;
-  now?: () => number;
+  clock?: () => number;
 }
 
 export interface Metrics {
@@ -36,7 +36,7 @@ export interface Metrics {
  */
 export function createMetrics(sources: MetricsSources = {}): Metrics {
   const registry = new Registry();
-  const now = sources.now ?? Date.now;
+  const clock = sources.clock ?? Date.now;
   collectDefaultMetrics({ register: registry, prefix: "frontline_" });
   const updates = new Counter({
     name: "frontline_updates_total",
@@ -92,8 +92,8 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
       help: "Chats subscribed to digests (refreshed at most every 30 s)",
       registers: [registry],
       async collect() {
-        if (!cached || now() - cached.at >= cacheMs) {
-          cached = { at: now(), value: await subscribers() };
+        if (!cached || clock() - cached.at >= cacheMs) {
+          cached = { at: clock(), value: await subscribers() };
         }
         this.set(cached.value);
       },

@@ -17,7 +17,7 @@ export interface WatchHookDeps {
   /** enqueues a chat's watch message planned for `at` (queue.ts enqueueWatch) */
   enqueue(chatId: number, at: number, now: number): Promise<unknown>;
   logger?: Logger;
-  now?: () => number;
+  clock?: () => number;
 }
 
 /**
@@ -33,7 +33,7 @@ export interface WatchHookDeps {
 export function createWatchHook(
   deps: WatchHookDeps,
 ): (article: Article, created: boolean) => Promise<number> {
-  const clock = deps.now ?? Date.now;
+  const clock = deps.clock ?? Date.now;
   const rounds = new Rounds<Article, number>((articles) => matchRound(deps, articles, clock()));
   return async function onArticleStored(article, created) {
     if (!created || article.publishedAt < clock() - WATCH_MAX_AGE_MS) return 0;

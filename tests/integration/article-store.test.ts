@@ -425,7 +425,7 @@ describe("ArticleStore.arrivedLate", () => {
   it("finds what arrived after a time though dated before the window, first arrived first, with when it arrived", async () => {
     const t = await useRedis();
     const clock = { now: T0 };
-    const store = createArticleStore(t.redis, t.keys, { now: () => clock.now });
+    const store = createArticleStore(t.redis, t.keys, { clock: () => clock.now });
     const stored = async (n: number, arrivedAt: number, overrides: Partial<ArticleInput> = {}) => {
       clock.now = arrivedAt;
       return (await store.put(invented(n, overrides))).article.id;
@@ -477,7 +477,7 @@ describe("ArticleStore arrival index", () => {
   it("forgets when an article arrived once that is older than any late-news lookup, keeping the article", async () => {
     const t = await useRedis();
     const clock = { now: T0 };
-    const store = createArticleStore(t.redis, t.keys, { now: () => clock.now });
+    const store = createArticleStore(t.redis, t.keys, { clock: () => clock.now });
     const first = (await store.put(invented(1))).article.id;
     clock.now = T0 + ARRIVALS_KEPT_MS;
     const second = (await store.put(invented(2))).article.id;

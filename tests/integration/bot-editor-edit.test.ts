@@ -191,7 +191,7 @@ describe("/edit", () => {
 
   it("keeps the article as it is when the answer comes after the idle limit", async () => {
     let now = Date.now();
-    const h = await startBotHarness({ deps: { now: () => now, conversationIdleMs: 60_000 } });
+    const h = await startBotHarness({ deps: { clock: () => now, conversationIdleMs: 60_000 } });
     const user = h.fake.addUser();
     h.deps.editorIds.push(user.id);
     const chat = new Chat(h, user);

@@ -317,7 +317,7 @@ describe("/post", () => {
 
   it("ends, publishing nothing, when a question waits longer than the idle limit", async () => {
     let now = Date.parse("2024-12-17T09:00:00Z");
-    const h = await startBotHarness({ deps: { now: () => now, conversationIdleMs: 60_000 } });
+    const h = await startBotHarness({ deps: { clock: () => now, conversationIdleMs: 60_000 } });
     const user = h.fake.addUser();
     h.deps.editorIds.push(user.id);
     const editor = new Editor(h, user);

@@ -286,7 +286,7 @@ describe("/subscribe in a private chat", () => {
 
   it("an idle conversation ends politely at the next message", async () => {
     let now = Date.parse("2024-12-17T09:00:00Z");
-    const h = await startBotHarness({ deps: { now: () => now, conversationIdleMs: 60_000 } });
+    const h = await startBotHarness({ deps: { clock: () => now, conversationIdleMs: 60_000 } });
     const user = h.fake.addUser();
     const menu = await openMenu(h, user.id, user);
     now += 50_000;

@@ -14,7 +14,7 @@ async function setup(): Promise<
   const store = createChatStore(t.redis, t.keys, {
     defaults: { lang: "en", tz: "Europe/Kyiv" },
     topicIds,
-    now: () => clock.now,
+    clock: () => clock.now,
   });
   const due = async (id: number) => {
     const score = await t.redis.zscore(t.keys.schedule(), String(id));

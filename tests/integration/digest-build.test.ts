@@ -281,7 +281,7 @@ describe("buildDigest with late news", () => {
   async function arriving() {
     const t = await useRedis();
     const clock = { now: NOW };
-    const articles = createArticleStore(t.redis, t.keys, { now: () => clock.now });
+    const articles = createArticleStore(t.redis, t.keys, { clock: () => clock.now });
     const arrive = (
       arrivedAt: number,
       publishedAt: number,

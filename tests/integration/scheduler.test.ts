@@ -36,7 +36,7 @@ async function setup(start: number): Promise<Harness> {
   const chats = createChatStore(testRedis.redis, testRedis.keys, {
     defaults: { lang: "en", tz: "Europe/Kyiv" },
     topicIds: new Set(["frontline", "kursk"]),
-    now: () => clock.now,
+    clock: () => clock.now,
   });
   const queueRedis = createRedis(testRedis.url);
   const queue = createDeliveryQueue({ connection: queueRedis, keys: testRedis.keys });
@@ -59,7 +59,7 @@ async function setup(start: number): Promise<Harness> {
         queue,
         logger: silent,
         graceMs: GRACE,
-        now: () => clock.now,
+        clock: () => clock.now,
         ...options,
       });
       schedulers.push(scheduler);
@@ -312,7 +312,7 @@ describe("scheduler", () => {
       queue: h.queue,
       logger: silent,
       graceMs: GRACE,
-      now: () => h.clock.now,
+      clock: () => h.clock.now,
     });
     expect(await scheduler.tick()).toBe(0);
     expect(await dueOf(h, 1)).toBe(Date.UTC(2025, 0, 15, 19, 0));
@@ -332,7 +332,7 @@ describe("scheduler", () => {
       queue: failing,
       logger: silent,
       graceMs: GRACE,
-      now: () => h.clock.now,
+      clock: () => h.clock.now,
     });
 
     await expect(broken.tick()).rejects.toThrow("queue unavailable");
@@ -359,7 +359,7 @@ describe("scheduler", () => {
       queue: partial,
       logger: silent,
       graceMs: GRACE,
-      now: () => h.clock.now,
+      clock: () => h.clock.now,
       chatsPerJob: 2,
     });
     await expect(broken.tick()).rejects.toThrow("connection lost");

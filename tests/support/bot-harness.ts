@@ -99,7 +99,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     defaultLanguage: "en",
     defaultTimezone: "Europe/Kyiv",
     logger: options.logs ? logs.logger : pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
-    now: options.now === undefined ? Date.now : () => clock.now,
+    clock: options.now === undefined ? Date.now : () => clock.now,
     redis,
     keys,
     // tests press and type at machine speed; the flood-limit tests set the limits they check

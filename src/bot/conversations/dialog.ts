@@ -71,7 +71,7 @@ export class Dialog {
 
   /** The time, read once per replay through `external`. */
   clock(): Promise<number> {
-    return this.conversation.external(() => this.deps.now());
+    return this.conversation.external(() => this.deps.clock());
   }
 
   /** In a group, a reply quotes the message it answers; elsewhere nothing. */

@@ -65,7 +65,7 @@ function shortTitle(chat: Chat): string {
 }
 
 function nextDigest(ctx: BotContext, chat: Chat): string {
-  return formatDigestTime(ctx.t, chat.tz, nextDueAt(chat, ctx.deps.now()));
+  return formatDigestTime(ctx.t, chat.tz, nextDueAt(chat, ctx.deps.clock()));
 }
 
 function statusLine(ctx: BotContext, chat: Chat): string {

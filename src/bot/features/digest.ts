@@ -58,7 +58,7 @@ digestFeature.chatType(["private", "group", "supergroup"]).command("digest", asy
   const record = await ensureChatRecord(ctx);
   const chat = { ...record, lang: ctx.lang };
   const deps = composeDeps(ctx, record.id);
-  const now = ctx.deps.now();
+  const now = ctx.deps.clock();
   const place = placeOf(ctx, record);
   const digest = await composeDigest(chat, deps, { now });
   if (!digest) {

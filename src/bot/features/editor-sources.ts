@@ -43,7 +43,7 @@ function when(ctx: BotContext, at: number): string {
     minute: "2-digit",
     hourCycle: "h23",
   }).format(at);
-  const minutes = Math.round((at - ctx.deps.now()) / 60_000);
+  const minutes = Math.round((at - ctx.deps.clock()) / 60_000);
   const relative = new Intl.RelativeTimeFormat(locale, { style: "short", numeric: "always" });
   const ago =
     Math.abs(minutes) < 120
@@ -90,7 +90,7 @@ function button(ctx: BotContext, card: SourceCard): [string, string] {
 
 /** Articles per source name over the last 24 hours, from the article store. */
 async function recentCounts(ctx: BotContext): Promise<Map<string, number>> {
-  const recent: Article[] = await ctx.deps.articles.since(ctx.deps.now() - DAY_MS);
+  const recent: Article[] = await ctx.deps.articles.since(ctx.deps.clock() - DAY_MS);
   const counts = new Map<string, number>();
   for (const article of recent) counts.set(article.source, (counts.get(article.source) ?? 0) + 1);
   return counts;

@@ -23,7 +23,7 @@ function resultOf(ctx: BotContext, story: Story, timeZone: string): InlineQueryR
   const date = formatMoment(article.publishedAt, {
     locale: labels.dateLocale,
     timeZone,
-    reference: ctx.deps.now(),
+    reference: ctx.deps.clock(),
   });
   return {
     type: "article",

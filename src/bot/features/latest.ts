@@ -32,7 +32,7 @@ const caches = new WeakMap<BotDeps, LatestCache<LatestAnswer>>();
 export function latestCacheFor(deps: BotDeps): LatestCache<LatestAnswer> {
   let cache = caches.get(deps);
   if (!cache) {
-    cache = new LatestCache(deps.redis, deps.keys, { clock: deps.now });
+    cache = new LatestCache(deps.redis, deps.keys, { clock: deps.clock });
     caches.set(deps, cache);
   }
   return cache;

@@ -52,7 +52,7 @@ function statusText(ctx: BotContext): string {
     ...settingsLines(ctx.t, ctx.deps.topics, ctx.lang, chat),
   ];
   if (active) {
-    const next = formatDigestTime(ctx.t, chat.tz, nextDueAt(chat, ctx.deps.now()));
+    const next = formatDigestTime(ctx.t, chat.tz, nextDueAt(chat, ctx.deps.clock()));
     lines.push(ctx.t("subscribe-summary-next", { next: escapeHtml(next) }));
   }
   lines.push(
