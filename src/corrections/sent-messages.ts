@@ -31,6 +31,13 @@ interface SentEntry {
 export interface SentMessages {
   /** Records a message the bot sent; `html` is its text as sent. */
   record(chatId: number, messageId: number, html: string, now: number): Promise<void>;
+  /**
+   * Stores once a text that many messages will show (a shared /latest
+   * answer), for recordShared; undefined when it links no article.
+   */
+  storeShared(html: string, now: number): Promise<SharedText | undefined>;
+  /** Records a message showing a text stored by storeShared: only its entry under each article. */
+  recordShared(chatId: number, messageId: number, text: SharedText, now: number): Promise<void>;
   /** The messages holding `articleId` sent within CORRECTABLE_MS of `now`. */
   holding(articleId: string, now: number): Promise<SentEntry[]>;
   /**
@@ -51,6 +58,22 @@ export interface SentMessages {
     formerIds?: string[],
   ): Promise<void>;
 }
+
+/** A text stored once for the many messages that show it (SentMessages.storeShared). */
+export interface SharedText {
+  bodyHash: string;
+  /** the articles it links */
+  ids: string[];
+  /** when recordShared last set its articles' keys to expire (ms); see SHARED_EXPIRY_REFRESH_MS */
+  expirySetAt?: number;
+}
+
+/**
+ * recordShared sets the expiry of a shared text's article keys at most this
+ * often, that long past 48 hours, so every message it records in between is
+ * kept 48 hours: a crowd asking /latest at once costs one ZADD a reader.
+ */
+const SHARED_EXPIRY_REFRESH_MS = 60_000;
 
 /** The ids of the articles a message links, in order, each once. */
 export function linkedArticleIds(html: string): string[] {
@@ -138,6 +161,29 @@ export function createSentMessages(redis: Redis, keys: Keys): SentMessages {
       const ids = linkedArticleIds(html);
       if (ids.length === 0) return;
       await store({ chatId, messageId, bodyHash: hashOf(html), sentAt: now }, html, ids);
+    },
+    async storeShared(html, now) {
+      const ids = linkedArticleIds(html);
+      if (ids.length === 0) return undefined;
+      const bodyHash = hashOf(html);
+      const multi = redis.multi();
+      multi.set(keys.sentBody(bodyHash), deflateRawSync(html), "EX", TTL_SECONDS);
+      for (const id of ids) multi.zremrangebyscore(keys.sentWith(id), "-inf", now - CORRECTABLE_MS);
+      await multi.exec();
+      return { bodyHash, ids };
+    },
+    async recordShared(chatId, messageId, text, now) {
+      const entry = member({ chatId, messageId, bodyHash: text.bodyHash, sentAt: now });
+      const refresh =
+        text.expirySetAt === undefined || now - text.expirySetAt >= SHARED_EXPIRY_REFRESH_MS;
+      if (refresh) text.expirySetAt = now;
+      const pipeline = redis.pipeline();
+      for (const id of text.ids) {
+        pipeline.zadd(keys.sentWith(id), now, entry);
+        if (refresh)
+          pipeline.expire(keys.sentWith(id), TTL_SECONDS + SHARED_EXPIRY_REFRESH_MS / 1000);
+      }
+      await pipeline.exec();
     },
     holding,
     async showing(articleIds, now) {

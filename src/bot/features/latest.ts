@@ -1,4 +1,5 @@
 import { Composer } from "grammy";
+import { createSentMessages, type SharedText } from "../../corrections/sent-messages.ts";
 import { LatestCache } from "../../digest/latest-cache.ts";
 import { renderDigest } from "../../digest/render.ts";
 import { latestStories, storyItem } from "../../digest/stories.ts";
@@ -24,6 +25,8 @@ export interface LatestAnswer {
   html: boolean;
   /** the articles the texts show, leads and the other outlets named */
   articleIds: string[];
+  /** each text stored once for corrections (sent-messages.ts), so a reply records only itself */
+  shared: (SharedText | undefined)[];
 }
 
 const caches = new WeakMap<BotDeps, LatestCache<LatestAnswer>>();
@@ -61,7 +64,7 @@ async function buildAnswer(
   const name = topic ? (topics.find((t) => t.id === topic)?.name[ctx.lang] ?? topic) : "";
   if (stories.length === 0) {
     const empty = topic ? ctx.t("latest-topic-empty", { topic: name }) : ctx.t("latest-empty");
-    return { texts: [empty], html: false, articleIds: [] };
+    return { texts: [empty], html: false, articleIds: [], shared: [] };
   }
   const texts = renderDigest(stories.map(storyItem), {
     labels: labelsFor(ctx),
@@ -69,7 +72,10 @@ async function buildAnswer(
     header: topic ? ctx.t("latest-topic-header", { topic: name }) : ctx.t("latest-header"),
   });
   const articleIds = stories.flatMap((story) => [story.main, ...story.others].map((a) => a.id));
-  return { texts, html: true, articleIds };
+  const sent = createSentMessages(ctx.deps.redis, ctx.deps.keys);
+  const now = ctx.deps.clock();
+  const shared = await Promise.all(texts.map((text) => sent.storeShared(text, now)));
+  return { texts, html: true, articleIds, shared };
 }
 
 /**
@@ -83,9 +89,9 @@ export async function showLatest(ctx: BotContext, count: number, topic?: string)
     buildAnswer(ctx, count, topic),
   );
   const options = { link_preview_options: { is_disabled: true } };
-  for (const text of answer.texts) {
+  for (const [i, text] of answer.texts.entries()) {
     // a list of stories is recorded, so an editor's /edit or /withdraw follows it
-    if (answer.html) await replyRecorded(ctx, text, options);
+    if (answer.html) await replyRecorded(ctx, text, options, answer.shared[i]);
     else await ctx.reply(text);
   }
 }
