@@ -20,7 +20,7 @@ const COUNTER_NAMES = [
  * their supergroup; badMessages: parts Telegram refused and that were skipped;
  * failed: jobs that gave up.
  */
-export type CounterName = (typeof COUNTER_NAMES)[number];
+type CounterName = (typeof COUNTER_NAMES)[number];
 
 type DeliveryCounts = Record<CounterName, number>;
 

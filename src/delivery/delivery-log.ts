@@ -9,7 +9,7 @@ import {
 } from "../redis/lua-script.ts";
 
 /** How long a job's record (and a chat's flashed ids) are kept: longer than any retry runs. */
-export const RECORD_TTL_SECONDS = 3 * 24 * 3600;
+const RECORD_TTL_SECONDS = 3 * 24 * 3600;
 
 /** What one delivery job has done so far, kept across retries. */
 export interface DeliveryRecord {
