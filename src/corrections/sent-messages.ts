@@ -75,16 +75,21 @@ export interface SharedText {
  */
 const SHARED_EXPIRY_REFRESH_MS = 60_000;
 
+/** The id of the article a link names; undefined when it is not an article link. */
+function linkedArticleId(href: string): string | undefined {
+  try {
+    return articleId(canonicalUrl(href));
+  } catch {
+    return undefined;
+  }
+}
+
 /** The ids of the articles a message links, in order, each once. */
 export function linkedArticleIds(html: string): string[] {
   const ids = new Set<string>();
   for (const match of html.matchAll(/<a href="([^"]+)"/g)) {
-    const href = (match[1] as string).replace(/&amp;/g, "&").replace(/&quot;/g, '"');
-    try {
-      ids.add(articleId(canonicalUrl(href)));
-    } catch {
-      // not an article link
-    }
+    const id = linkedArticleId((match[1] as string).replace(/&amp;/g, "&").replace(/&quot;/g, '"'));
+    if (id !== undefined) ids.add(id);
   }
   return [...ids];
 }
@@ -94,16 +99,9 @@ export function linkedArticleIds(html: string): string[] {
  * and — once an editor moved its link to another page (/edit) — that page's,
  * which the messages corrected to it and those sent since link.
  */
-export function filingIds(articleId: string, shownLink: string | undefined): string[] {
-  const ids = new Set([articleId]);
-  if (shownLink !== undefined) {
-    for (const id of linkedArticleIds(`<a href="${escapeAttribute(shownLink)}">`)) ids.add(id);
-  }
-  return [...ids];
-}
-
-function escapeAttribute(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
+export function filingIds(id: string, shownLink: string | undefined): string[] {
+  const moved = shownLink === undefined ? undefined : linkedArticleId(shownLink);
+  return moved === undefined || moved === id ? [id] : [id, moved];
 }
 
 function hashOf(html: string): string {
