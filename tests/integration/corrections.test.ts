@@ -99,6 +99,16 @@ async function say(l: Live, text: string, expected: string): Promise<SentMessage
   return l.fake.waitForMessage(l.editor, (m) => m.text.includes(expected), { sinceIndex: since });
 }
 
+/** Opens the editor's /edit card of an article and presses `field`, up to the question for its new value. */
+async function openEditField(l: Live, id: string, field: "title" | "link"): Promise<void> {
+  const card = await say(l, `/edit ${id}`, `article ${id}`);
+  const since = l.fake.sent(l.editor).length;
+  l.fake.pressButton(card, l.editor, `edit:${field}:${id}`);
+  await l.fake.waitForMessage(l.editor, (m) => m.text.includes(`Send the new ${field}`), {
+    sinceIndex: since,
+  });
+}
+
 describe("corrections follow the message", () => {
   it("edits every message that carried the article, and strikes them through when withdrawn", async () => {
     const l = await live();
@@ -170,12 +180,7 @@ describe("corrections follow the message", () => {
       m.entities.filter((e) => e.type === "text_link").map((e) => e.url);
     for (const m of sent) expect(hrefs(m)).toContain(moved.url);
 
-    const card = await say(l, `/edit ${moved.id}`, `article ${moved.id}`);
-    const since = fake.sent(l.editor).length;
-    fake.pressButton(card, l.editor, `edit:link:${moved.id}`);
-    await fake.waitForMessage(l.editor, (m) => m.text.includes("Send the new link"), {
-      sinceIndex: since,
-    });
+    await openEditField(l, moved.id, "link");
     const link = "https://example.org/correct/3-moved";
     await say(l, link, "Link changed");
 
@@ -198,12 +203,7 @@ describe("corrections follow the message", () => {
     await enqueueFlash(l.queue, early, moved.id);
     const before = await fake.waitForMessage(early, (m) => m.text.includes("headline 4"));
 
-    const card = await say(l, `/edit ${moved.id}`, `article ${moved.id}`);
-    let since = fake.sent(l.editor).length;
-    fake.pressButton(card, l.editor, `edit:link:${moved.id}`);
-    await fake.waitForMessage(l.editor, (m) => m.text.includes("Send the new link"), {
-      sinceIndex: since,
-    });
+    await openEditField(l, moved.id, "link");
     const link = "https://example.org/elsewhere/4";
     await say(l, link, "Link changed");
     await waitFor(() => before.history.length === 1);
@@ -211,12 +211,7 @@ describe("corrections follow the message", () => {
     await enqueueFlash(l.queue, late, moved.id);
     const after = await fake.waitForMessage(late, (m) => m.text.includes("headline 4"));
 
-    const again = await say(l, `/edit ${moved.id}`, `article ${moved.id}`);
-    since = fake.sent(l.editor).length;
-    fake.pressButton(again, l.editor, `edit:title:${moved.id}`);
-    await fake.waitForMessage(l.editor, (m) => m.text.includes("Send the new title"), {
-      sinceIndex: since,
-    });
+    await openEditField(l, moved.id, "title");
     await say(l, "Invented headline 4, corrected: Kursk", "Title corrected");
 
     await waitFor(() =>

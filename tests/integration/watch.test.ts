@@ -112,6 +112,15 @@ async function command(l: Live, chatId: number, from: number, text: string) {
 const watchMessages = (l: Live, chatId: number) =>
   l.fake.sent(chatId).filter((m) => m.text.startsWith("🔔 New on your watched words"));
 
+/** A basic group whose creator watches "ferry", as before it is upgraded to a supergroup. */
+async function groupWatchingFerry() {
+  const l = await live();
+  const admin = l.fake.addUser();
+  const group = l.fake.addChat({ type: "group", members: [{ user: admin, status: "creator" }] });
+  await command(l, group.id, admin.id, `/watch@${l.fake.bot.username} ferry`);
+  return { l, admin, group };
+}
+
 describe("watches", () => {
   it("sends a matching new article once to a private chat and a group, nothing else", async () => {
     const l = await live();
@@ -277,13 +286,7 @@ describe("watches", () => {
   });
 
   it("moves a group's watches to its supergroup when Telegram upgrades it", async () => {
-    const l = await live();
-    const admin = l.fake.addUser();
-    const group = l.fake.addChat({
-      type: "group",
-      members: [{ user: admin, status: "creator" }],
-    });
-    await command(l, group.id, admin.id, `/watch@${l.fake.bot.username} ferry`);
+    const { l, admin, group } = await groupWatchingFerry();
     // the hook has read the word index before the move
     await l.ingest(invented(1, { title: "Invented report on a ferry" }));
     await l.fake.waitForMessage(group.id, (m) => m.text.includes("on a ferry"));
@@ -306,13 +309,7 @@ describe("watches", () => {
   });
 
   it("moves a group's watches when a delivery finds the group upgraded before the bot heard of it", async () => {
-    const l = await live();
-    const admin = l.fake.addUser();
-    const group = l.fake.addChat({
-      type: "group",
-      members: [{ user: admin, status: "creator" }],
-    });
-    await command(l, group.id, admin.id, `/watch@${l.fake.bot.username} ferry`);
+    const { l, admin, group } = await groupWatchingFerry();
     // Telegram upgrades the group; its service messages never reach the bot
     const { chat: supergroup } = l.fake.migrateChat(group.id, undefined, { by: admin });
 
