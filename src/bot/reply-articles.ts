@@ -20,22 +20,30 @@ export function storyOptionsFor(ctx: BotContext): StoryListOptions {
   return { prefer: ctx.lang, langs: newsLanguages({ lang: ctx.lang, ...(news ? { news } : {}) }) };
 }
 
+/** The time zone a list's dates are shown in: the chat's, else the bot's default. */
+export function timeZoneOf(ctx: BotContext): string {
+  return ctx.chatRecord?.tz ?? ctx.deps.defaultTimezone;
+}
+
 /**
- * Sends stories as Telegram HTML, each once with the other outlets named
- * under it, in as few messages as fit (usually one), link previews off so
- * the list stays compact.
+ * Stories as Telegram HTML, each once with the other outlets named under it,
+ * in as few messages as fit (usually one), in this reader's language.
  */
+export function renderStories(ctx: BotContext, stories: Story[], header: string): string[] {
+  return renderDigest(stories.map(storyItem), {
+    labels: labelsFor(ctx),
+    timeZone: timeZoneOf(ctx),
+    header,
+  });
+}
+
+/** Sends stories (renderStories), link previews off so the list stays compact. */
 export async function replyWithStories(
   ctx: BotContext,
   stories: Story[],
   header: string,
 ): Promise<void> {
-  const parts = renderDigest(stories.map(storyItem), {
-    labels: labelsFor(ctx),
-    timeZone: ctx.chatRecord?.tz ?? ctx.deps.defaultTimezone,
-    header,
-  });
-  for (const part of parts) {
+  for (const part of renderStories(ctx, stories, header)) {
     await replyRecorded(ctx, part, { link_preview_options: { is_disabled: true } });
   }
 }

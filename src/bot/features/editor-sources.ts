@@ -6,6 +6,7 @@ import type { Source } from "../../feeds/sources.ts";
 import { escapeHtml, isNotModified } from "../../telegram/helpers.ts";
 import type { BotContext } from "../context.ts";
 import { isEditor } from "../guards.ts";
+import { timeZoneOf } from "../reply-articles.ts";
 
 const DAY_MS = 24 * 60 * 60_000;
 const ERROR_SHOWN_CHARS = 200;
@@ -24,10 +25,6 @@ interface Page {
   keyboard: InlineKeyboard;
 }
 
-function zoneOf(ctx: BotContext): string {
-  return ctx.chatRecord?.tz ?? ctx.deps.defaultTimezone;
-}
-
 function cut(text: string, max: number): string {
   const chars = [...text.replace(/\s+/g, " ").trim()];
   return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : chars.join("");
@@ -36,7 +33,7 @@ function cut(text: string, max: number): string {
 function when(ctx: BotContext, at: number): string {
   const locale = ctx.t("date-locale");
   const absolute = new Intl.DateTimeFormat(locale, {
-    timeZone: zoneOf(ctx),
+    timeZone: timeZoneOf(ctx),
     day: "numeric",
     month: "short",
     hour: "2-digit",
@@ -114,7 +111,7 @@ async function cardsFor(ctx: BotContext, sources: Source[]): Promise<SourceCard[
 function pages(ctx: BotContext, cards: SourceCard[], withHeader: boolean): Page[] {
   const out: Page[] = [];
   let blocks: string[] = withHeader
-    ? [ctx.t("editor-sources-header", { zone: escapeHtml(zoneOf(ctx)) })]
+    ? [ctx.t("editor-sources-header", { zone: escapeHtml(timeZoneOf(ctx)) })]
     : [];
   let keyboard = new InlineKeyboard();
   let length = blocks.join("").length;

@@ -1,10 +1,9 @@
 import { Composer } from "grammy";
 import { createSentMessages, type SharedText } from "../../corrections/sent-messages.ts";
 import { LatestCache } from "../../digest/latest-cache.ts";
-import { renderDigest } from "../../digest/render.ts";
-import { latestStories, storyItem } from "../../digest/stories.ts";
+import { latestStories } from "../../digest/stories.ts";
 import type { BotContext, BotDeps } from "../context.ts";
-import { labelsFor, replyRecorded, storyOptionsFor } from "../reply-articles.ts";
+import { renderStories, replyRecorded, storyOptionsFor, timeZoneOf } from "../reply-articles.ts";
 
 export const LATEST_DEFAULT = 3;
 const LATEST_MAX = 10;
@@ -23,8 +22,6 @@ export interface LatestAnswer {
   texts: string[];
   /** the texts are Telegram HTML (a list of stories), not plain (nothing to show) */
   html: boolean;
-  /** the articles the texts show, leads and the other outlets named */
-  articleIds: string[];
   /** each text stored once for corrections (sent-messages.ts), so a reply records only itself */
   shared: (SharedText | undefined)[];
 }
@@ -47,8 +44,7 @@ export function latestCacheFor(deps: BotDeps): LatestCache<LatestAnswer> {
  */
 function questionKey(ctx: BotContext, count: number, topic: string | undefined): string {
   const langs = [...(storyOptionsFor(ctx).langs ?? [])].sort().join(",");
-  const tz = ctx.chatRecord?.tz ?? ctx.deps.defaultTimezone;
-  return JSON.stringify([ctx.lang, langs, count, topic ?? "", tz]);
+  return JSON.stringify([ctx.lang, langs, count, topic ?? "", timeZoneOf(ctx)]);
 }
 
 async function buildAnswer(
@@ -64,18 +60,14 @@ async function buildAnswer(
   const name = topic ? (topics.find((t) => t.id === topic)?.name[ctx.lang] ?? topic) : "";
   if (stories.length === 0) {
     const empty = topic ? ctx.t("latest-topic-empty", { topic: name }) : ctx.t("latest-empty");
-    return { texts: [empty], html: false, articleIds: [], shared: [] };
+    return { texts: [empty], html: false, shared: [] };
   }
-  const texts = renderDigest(stories.map(storyItem), {
-    labels: labelsFor(ctx),
-    timeZone: ctx.chatRecord?.tz ?? ctx.deps.defaultTimezone,
-    header: topic ? ctx.t("latest-topic-header", { topic: name }) : ctx.t("latest-header"),
-  });
-  const articleIds = stories.flatMap((story) => [story.main, ...story.others].map((a) => a.id));
+  const header = topic ? ctx.t("latest-topic-header", { topic: name }) : ctx.t("latest-header");
+  const texts = renderStories(ctx, stories, header);
   const sent = createSentMessages(ctx.deps.redis, ctx.deps.keys);
   const now = ctx.deps.clock();
   const shared = await Promise.all(texts.map((text) => sent.storeShared(text, now)));
-  return { texts, html: true, articleIds, shared };
+  return { texts, html: true, shared };
 }
 
 /**
