@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import type { Redis } from "ioredis";
 import { articleId, canonicalUrl } from "../src/articles/canonical-url.ts";
 import { loadTopics } from "../src/articles/topics.ts";
-import { createSentMessages } from "../src/corrections/sent-messages.ts";
+import { SentMessages } from "../src/corrections/sent-messages.ts";
 import { renderLabels } from "../src/digest/labels.ts";
 import { type RenderItem, renderDigest } from "../src/digest/render.ts";
 import { deleteByPrefix } from "../src/redis/delete-prefix.ts";
@@ -46,7 +46,7 @@ async function measure(
 ): Promise<number> {
   const keys = createKeys(`benchsent${Date.now()}${label}:`);
   try {
-    const sent = createSentMessages(redis, keys);
+    const sent = new SentMessages(redis, keys);
     for (let i = 0; i < messages.length; i += 200) {
       await Promise.all(
         messages

@@ -1,5 +1,5 @@
 import { newsLanguages } from "../chats/chat.ts";
-import { createSentMessages, type SharedText } from "../corrections/sent-messages.ts";
+import { sentMessagesOn } from "../corrections/sent-messages.ts";
 import { renderLabels } from "../digest/labels.ts";
 import { type RenderLabels, renderDigest } from "../digest/render.ts";
 import { type Story, type StoryListOptions, storyItem } from "../digest/stories.ts";
@@ -57,16 +57,11 @@ export async function replyRecorded(
   ctx: BotContext,
   html: string,
   options: ReplyOptions = {},
-  shared?: SharedText,
 ): Promise<void> {
   const message = await ctx.reply(html, { ...options, parse_mode: "HTML" });
-  const sent = createSentMessages(ctx.deps.redis, ctx.deps.keys);
-  const { id: chatId } = message.chat;
-  const now = ctx.deps.clock();
-  await (shared
-    ? sent.recordShared(chatId, message.message_id, shared, now)
-    : sent.record(chatId, message.message_id, html, now)
-  ).catch((err: unknown) => ctx.log.warn({ err }, "answer not recorded for corrections"));
+  await sentMessagesOn(ctx.deps.redis, ctx.deps.keys)
+    .record(message.chat.id, message.message_id, html, ctx.deps.clock())
+    .catch((err: unknown) => ctx.log.warn({ err }, "answer not recorded for corrections"));
 }
 
 type ReplyOptions = Omit<NonNullable<Parameters<BotContext["reply"]>[1]>, "parse_mode">;

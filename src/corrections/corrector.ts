@@ -4,8 +4,9 @@ import { type Article, articleLink } from "../articles/article.ts";
 import type { CorrectJobData, DeliveryQueue } from "../delivery/queue.ts";
 import type { Logger } from "../logger.ts";
 import type { Keys } from "../redis/keys.ts";
+import { filingIds } from "./message-links.ts";
 import type { Correction } from "./patch.ts";
-import { createSentMessages, filingIds } from "./sent-messages.ts";
+import { sentMessagesOn } from "./sent-messages.ts";
 
 export interface CorrectorDeps {
   redis: Redis;
@@ -25,7 +26,7 @@ export interface CorrectorDeps {
 export function createCorrector(
   deps: CorrectorDeps,
 ): (before: Article, after: Article | undefined) => Promise<number> {
-  const sent = createSentMessages(deps.redis, deps.keys);
+  const sent = sentMessagesOn(deps.redis, deps.keys);
   const clock = deps.clock ?? Date.now;
   return async (before, after) => {
     const link = articleLink(before);

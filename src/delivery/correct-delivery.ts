@@ -1,11 +1,13 @@
 import type { Api } from "grammy";
 import type { Redis } from "ioredis";
 import type { ChatStore } from "../chats/chat-store.ts";
+import { filingIds, linkedArticleIds } from "../corrections/message-links.ts";
 import { patchMessage } from "../corrections/patch.ts";
-import { createSentMessages, filingIds, linkedArticleIds } from "../corrections/sent-messages.ts";
+import { sentMessagesOn } from "../corrections/sent-messages.ts";
 import type { Translate } from "../digest/labels.ts";
 import type { Logger } from "../logger.ts";
 import type { Keys } from "../redis/keys.ts";
+import type { ScriptBatch } from "../redis/lua-script.ts";
 import { isMessageGone, isNotModified } from "../telegram/helpers.ts";
 import type { DeliveryCounters } from "./counters.ts";
 import type { CorrectJobData } from "./queue.ts";
@@ -40,7 +42,7 @@ export async function deliverCorrection(
   slotAhead: SlotAhead,
 ): Promise<WatchOutcome> {
   const { chatId, messageId } = data;
-  const sent = createSentMessages(deps.redis, deps.keys);
+  const sent = sentMessagesOn(deps.redis, deps.keys);
   const [chat, entries] = await Promise.all([
     deps.chats.get(chatId),
     sent.showing(filingIds(data.articleId, data.correction.before.link), deps.clock()),
@@ -93,12 +95,15 @@ export async function deliverCorrection(
   return { outcome: "delivered", chatId, sent: 1, skipped: 0 };
 }
 
-/** The worker's record of each part it sends, for corrections to find (sent-messages.ts). */
+/**
+ * The worker's record of each part it sends, for corrections to find
+ * (sent-messages.ts), its entry going out with the part's other bookkeeping.
+ */
 export function recordSentOn(
   redis: Redis,
   keys: Keys,
   clock: () => number,
-): (chatId: number, messageId: number, html: string) => Promise<void> {
-  const sent = createSentMessages(redis, keys);
-  return (chatId, messageId, html) => sent.record(chatId, messageId, html, clock());
+): (chatId: number, messageId: number, html: string, batch: ScriptBatch) => Promise<void> {
+  const sent = sentMessagesOn(redis, keys);
+  return (chatId, messageId, html, batch) => sent.record(chatId, messageId, html, clock(), batch);
 }

@@ -39,8 +39,16 @@ export interface SendPartsDeps {
   logger: Logger;
   /** send with allow_paid_broadcast (beyond 30 messages/s, paid in Stars) */
   paidBroadcast: boolean;
-  /** keeps what a sent part says, for corrections to follow it (corrections/sent-messages.ts) */
-  recordSent?(chatId: number, messageId: number, html: string): Promise<unknown>;
+  /**
+   * keeps what a sent part says, for corrections to follow it
+   * (corrections/sent-messages.ts), adding its write to the part's `batch`
+   */
+  recordSent?(
+    chatId: number,
+    messageId: number,
+    html: string,
+    batch: ScriptBatch,
+  ): Promise<unknown>;
 }
 
 export interface SendPartsInput {
@@ -163,7 +171,8 @@ export async function sendParts(
       await deliveryLog.markPart(jobId, index, messageId, { finish: last }, batch);
       await counters.increment("sent", 1, batch);
       if (last) await input.onDelivered?.(chatId, batch);
-      await Promise.all([batch.run(redis), deps.recordSent?.(chatId, messageId, text)]);
+      const recorded = deps.recordSent?.(chatId, messageId, text, batch);
+      await Promise.all([batch.run(redis), recorded]);
       finished = last;
       sent += 1;
       break;

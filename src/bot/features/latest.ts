@@ -1,5 +1,4 @@
 import { Composer } from "grammy";
-import { createSentMessages, type SharedText } from "../../corrections/sent-messages.ts";
 import { LatestCache } from "../../digest/latest-cache.ts";
 import { latestStories } from "../../digest/stories.ts";
 import type { BotContext, BotDeps } from "../context.ts";
@@ -22,8 +21,6 @@ export interface LatestAnswer {
   texts: string[];
   /** the texts are Telegram HTML (a list of stories), not plain (nothing to show) */
   html: boolean;
-  /** each text stored once for corrections (sent-messages.ts), so a reply records only itself */
-  shared: (SharedText | undefined)[];
 }
 
 const caches = new WeakMap<BotDeps, LatestCache<LatestAnswer>>();
@@ -60,14 +57,10 @@ async function buildAnswer(
   const name = topic ? (topics.find((t) => t.id === topic)?.name[ctx.lang] ?? topic) : "";
   if (stories.length === 0) {
     const empty = topic ? ctx.t("latest-topic-empty", { topic: name }) : ctx.t("latest-empty");
-    return { texts: [empty], html: false, shared: [] };
+    return { texts: [empty], html: false };
   }
   const header = topic ? ctx.t("latest-topic-header", { topic: name }) : ctx.t("latest-header");
-  const texts = renderStories(ctx, stories, header);
-  const sent = createSentMessages(ctx.deps.redis, ctx.deps.keys);
-  const now = ctx.deps.clock();
-  const shared = await Promise.all(texts.map((text) => sent.storeShared(text, now)));
-  return { texts, html: true, shared };
+  return { texts: renderStories(ctx, stories, header), html: true };
 }
 
 /**
@@ -81,9 +74,9 @@ export async function showLatest(ctx: BotContext, count: number, topic?: string)
     buildAnswer(ctx, count, topic),
   );
   const options = { link_preview_options: { is_disabled: true } };
-  for (const [i, text] of answer.texts.entries()) {
+  for (const text of answer.texts) {
     // a list of stories is recorded, so an editor's /edit or /withdraw follows it
-    if (answer.html) await replyRecorded(ctx, text, options, answer.shared[i]);
+    if (answer.html) await replyRecorded(ctx, text, options);
     else await ctx.reply(text);
   }
 }
