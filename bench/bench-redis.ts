@@ -24,3 +24,12 @@ export async function benchRedis(): Promise<{ redis: Redis; url: string; close()
     },
   };
 }
+
+/**
+ * A connection as src/app/app-redis.ts makes the stores' one, which the bot,
+ * the feeds and the article hooks share: auto-pipelined, so everything running
+ * at once goes out in one write.
+ */
+export function storesConnection(url: string): Redis {
+  return createRedis(url, { enableAutoPipelining: true });
+}

@@ -12,12 +12,11 @@ import { chatsOfJob, createDeliveryQueue, type DeliveryQueue } from "../src/deli
 import { createScheduler } from "../src/delivery/scheduler.ts";
 import { createDeliveryWorker, type DeliveryWorker } from "../src/delivery/worker.ts";
 import type { Translate } from "../src/digest/labels.ts";
-import { createRedis } from "../src/redis/connection.ts";
 import { deleteByPrefix } from "../src/redis/delete-prefix.ts";
 import { createKeys, type Keys } from "../src/redis/keys.ts";
 import { telegramClientOptions } from "../src/telegram/http-client.ts";
 import type { RateLimits } from "../tests/support/fake-telegram.ts";
-import { benchRedis } from "./bench-redis.ts";
+import { benchRedis, storesConnection } from "./bench-redis.ts";
 import { type RemoteTelegram, startRemoteTelegram } from "./remote-telegram.ts";
 
 /**
@@ -59,7 +58,7 @@ export interface Deployment {
 export async function broadcastWorld(limits?: RateLimits): Promise<BroadcastWorld> {
   const fake = await startRemoteTelegram(limits);
   const { redis, url, close } = await benchRedis();
-  const stores = createRedis(url, { enableAutoPipelining: true });
+  const stores = storesConnection(url);
   return {
     fake,
     redis,

@@ -10,7 +10,7 @@ import type { Source } from "../src/feeds/sources.ts";
 import { deleteByPrefix } from "../src/redis/delete-prefix.ts";
 import { createKeys } from "../src/redis/keys.ts";
 import { startFeedServer } from "../tests/support/feed-server.ts";
-import { benchRedis } from "./bench-redis.ts";
+import { benchRedis, storesConnection } from "./bench-redis.ts";
 import { type Bench, result, runIfMain } from "./lib.ts";
 
 const ITEMS = 2_000;
@@ -90,7 +90,9 @@ export const ingest: Bench = {
   name: "ingest",
   async run() {
     const server = await startFeedServer();
-    const { redis, close } = await benchRedis();
+    const { redis: plain, url, close } = await benchRedis();
+    // the connection the app's feeds store through (src/app.ts)
+    const redis = storesConnection(url);
     const prefixes: string[] = [];
     const freshKeys = () => {
       const keys = createKeys(`bench${Date.now()}${prefixes.length}:`);
@@ -161,7 +163,8 @@ export const ingest: Bench = {
       );
       return result("ingest", value, "articles/s", baseline);
     } finally {
-      for (const prefix of prefixes) await deleteByPrefix(redis, prefix);
+      for (const prefix of prefixes) await deleteByPrefix(plain, prefix);
+      redis.disconnect();
       await close();
       await server.close();
     }

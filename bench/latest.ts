@@ -12,7 +12,7 @@ import { deleteByPrefix } from "../src/redis/delete-prefix.ts";
 import { createKeys } from "../src/redis/keys.ts";
 import { createFakeTelegram, type FakeTelegram } from "../tests/support/fake-telegram.ts";
 import { commandUpdate, privateChat } from "../tests/support/updates.ts";
-import { benchRedis } from "./bench-redis.ts";
+import { benchRedis, storesConnection } from "./bench-redis.ts";
 import { type Bench, result, round, runIfMain } from "./lib.ts";
 
 const READERS = 3_000;
@@ -109,7 +109,8 @@ export const latest: Bench = {
   name: "latest",
   async run() {
     const fake = await createFakeTelegram();
-    const { redis, close } = await benchRedis();
+    const { redis: plain, url, close } = await benchRedis();
+    const redis = storesConnection(url);
     const keys = createKeys(`bench${Date.now()}:`);
     try {
       const topics = loadTopics(topicsFile);
@@ -151,7 +152,8 @@ export const latest: Bench = {
       const fixed: Handle = (u) => baseline.handleUpdate(u);
       return await compare(fake, articles, ours, fixed, newest, answer);
     } finally {
-      await deleteByPrefix(redis, keys.prefix);
+      await deleteByPrefix(plain, keys.prefix);
+      redis.disconnect();
       await close();
       await fake.close();
     }

@@ -1,14 +1,13 @@
 import type { Redis } from "ioredis";
 import type { Article } from "../src/articles/article.ts";
 import { INGEST_CONCURRENCY } from "../src/feeds/poll-source.ts";
-import { createRedis } from "../src/redis/connection.ts";
 import { deleteByPrefix } from "../src/redis/delete-prefix.ts";
 import { createKeys } from "../src/redis/keys.ts";
 import { createWatchHits } from "../src/watches/watch-hits.ts";
 import { createWatchHook } from "../src/watches/watch-hook.ts";
 import { createWatchStore } from "../src/watches/watch-store.ts";
 import { parseWatch } from "../src/watches/watch-words.ts";
-import { benchRedis } from "./bench-redis.ts";
+import { benchRedis, storesConnection } from "./bench-redis.ts";
 import { ingest } from "./ingest.ts";
 import { type Bench, result, runIfMain } from "./lib.ts";
 
@@ -90,8 +89,8 @@ export const watchMatch: Bench = {
   async run() {
     let matchRate = 0;
     const { url, close } = await benchRedis();
-    // a client as the app makes it (app.ts): no auto-pipelining to flatter the figure
-    const redis = createRedis(url);
+    // the connection the app's article hooks use (src/app.ts)
+    const redis = storesConnection(url);
     const keys = createKeys(`benchwatch${Date.now()}:`);
     try {
       const random = seeded(20241217);
