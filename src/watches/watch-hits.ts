@@ -7,6 +7,7 @@ import {
   type ScriptBatch,
   scriptCall,
 } from "../redis/lua-script.ts";
+import type { WatchMatch } from "./watch-index.ts";
 
 /** A chat gets at most one watch message in any such span. */
 export const WATCH_WINDOW_MS = 10 * 60_000;
@@ -39,30 +40,52 @@ return at
 `);
 
 /**
- * PLAN for many chats in one command: for chat i, KEYS[3i-2..3i] are its
- * hits, plan and last-sent keys, and from ARGV[5] on, one after another,
- * each chat's count of matches n and then its n pairs (article id, phrase).
- * Returns each chat's planned time, or -1.
+ * PLAN for a round of articles in one command, if the word index's change
+ * counts (KEYS[1], the watch store's) still hold what the matches were found
+ * with; when one differs nothing is written and the reply is nil. ARGV: now,
+ * the window, the hits' TTL, the plan's slack, then the key prefixes of the
+ * hits, plan and last-sent keys (the chat id follows each), then the number
+ * m of (bucket, count) pairs and the pairs, then the number p of phrases and
+ * the phrases, then for each article its id, its number k of matches and k
+ * pairs (chat id, phrase number from 1). Each chat's matches are recorded,
+ * and its message planned at its first match unless one is. Returns the
+ * chats planned and when, flat: chat id, ms, chat id, ms, ...
  */
-const PLAN_MANY = luaScript(`
-local now = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local planned = {}
-local at_arg = 5
-for i = 1, #KEYS / 3 do
-  local hits, plan, last = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
-  local n = tonumber(ARGV[at_arg])
-  redis.call('HSET', hits, unpack(ARGV, at_arg + 1, at_arg + 2 * n))
-  at_arg = at_arg + 1 + 2 * n
-  local at = -1
-  -- the hits' TTL is renewed with each plan: while one waits, its job takes them well within it
-  if redis.call('EXISTS', plan) == 0 then
-    redis.call('EXPIRE', hits, ARGV[3])
-    local sent = tonumber(redis.call('GET', last) or '0') or 0
-    at = math.max(now, sent + window)
-    redis.call('SET', plan, tostring(at), 'PX', math.floor(at - now + tonumber(ARGV[4])))
+const PLAN_ROUND = luaScript(`
+local call = redis.call
+local now, window, ttl, slack = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
+local hits_of, plan_of, last_of = ARGV[5], ARGV[6], ARGV[7]
+local i = 8
+for _ = 1, tonumber(ARGV[i]) do
+  if (call('HGET', KEYS[1], ARGV[i + 1]) or '0') ~= ARGV[i + 2] then return false end
+  i = i + 2
+end
+i = i + 1
+local phrases = {}
+for p = 1, tonumber(ARGV[i]) do phrases[p] = ARGV[i + p] end
+i = i + #phrases + 1
+local seen, planned = {}, {}
+while i <= #ARGV do
+  local article, k = ARGV[i], tonumber(ARGV[i + 1])
+  for j = i + 2, i + 2 * k, 2 do
+    local chat = ARGV[j]
+    local hits = hits_of .. chat
+    call('HSET', hits, article, phrases[tonumber(ARGV[j + 1])])
+    if not seen[chat] then
+      seen[chat] = true
+      local plan = plan_of .. chat
+      -- the hits' TTL is renewed with each plan: while one waits, its job takes them well within it
+      if call('EXISTS', plan) == 0 then
+        call('EXPIRE', hits, ttl)
+        local sent = tonumber(call('GET', last_of .. chat) or '0') or 0
+        local at = math.max(now, sent + window)
+        call('SET', plan, tostring(at), 'PX', math.floor(at - now + slack))
+        planned[#planned + 1] = chat
+        planned[#planned + 1] = at
+      end
+    end
   end
-  planned[i] = at
+  i = i + 2 + 2 * k
 end
 return planned
 `);
@@ -92,14 +115,17 @@ export interface WatchHits {
    */
   add(chatId: number, articleId: string, phrase: string, now: number): Promise<number | undefined>;
   /**
-   * add() for many chats, each with the articles it matched (article id ->
-   * phrase), in one command; resolves with each chat's planned time
-   * (undefined when its message is planned already).
+   * add() for a round of articles, each with the watches it matched, in one
+   * command; resolves with the chats whose message it planned, and when
+   * (the others have one planned already). Given the index's change counts
+   * the matches were found with (watch-index.ts), it writes only while they
+   * hold, and resolves with "stale" when one changed.
    */
-  addMany(
-    matches: readonly { chatId: number; hits: ReadonlyMap<string, string> }[],
+  addRound(
+    round: readonly { articleId: string; matches: readonly WatchMatch[] }[],
     now: number,
-  ): Promise<(number | undefined)[]>;
+    counts?: readonly (number | string)[],
+  ): Promise<Map<number, number> | "stale">;
   /** Drops the chat's plan (its job finished) and plans the next if matches wait. */
   release(chatId: number, now: number): Promise<number | undefined>;
   /** article id -> phrase of the chat's pending matches. */
@@ -129,25 +155,42 @@ export function createWatchHits(redis: Redis, keys: Keys): WatchHits {
   }
   return {
     add: (chatId, articleId, phrase, now) => plan(chatId, now, false, [articleId, phrase]),
-    async addMany(matches, now) {
-      if (matches.length === 0) return [];
-      const planned = (await runScript(
+    async addRound(round, now, counts = []) {
+      const phrases = new Map<string, number>();
+      const pairs: (string | number)[] = [];
+      for (const { articleId, matches } of round) {
+        if (matches.length === 0) continue;
+        pairs.push(articleId, matches.length);
+        for (const { chatId, phrase } of matches) {
+          const number = phrases.get(phrase) ?? phrases.size + 1;
+          phrases.set(phrase, number);
+          pairs.push(chatId, number);
+        }
+      }
+      if (pairs.length === 0 && counts.length === 0) return new Map();
+      const reply = (await runScript(
         redis,
-        PLAN_MANY,
-        matches.flatMap(({ chatId }) => [
-          keys.watchHits(chatId),
-          keys.watchPlan(chatId),
-          keys.watchLast(chatId),
-        ]),
+        PLAN_ROUND,
+        [keys.watchVersions()],
         [
           now,
           WATCH_WINDOW_MS,
           HITS_TTL_SECONDS,
           PLAN_SLACK_MS,
-          ...matches.flatMap(({ hits }) => [hits.size, ...[...hits].flat()]),
+          keys.watchHits(""),
+          keys.watchPlan(""),
+          keys.watchLast(""),
+          counts.length / 2,
+          ...counts,
+          phrases.size,
+          ...phrases.keys(),
+          ...pairs,
         ],
-      )) as number[];
-      return planned.map((at) => (Number(at) >= 0 ? Number(at) : undefined));
+      )) as (string | number)[] | null;
+      if (reply === null) return "stale";
+      const planned = new Map<number, number>();
+      for (let i = 0; i < reply.length; i += 2) planned.set(Number(reply[i]), Number(reply[i + 1]));
+      return planned;
     },
     release: (chatId, now) => plan(chatId, now, true, []),
     pending: (chatId) => redis.hgetall(keys.watchHits(chatId)),

@@ -41,29 +41,35 @@ export function createWatchHook(
   };
 }
 
-/** Matches a round of articles, records each chat's matches in one command, enqueues what it planned. */
+/**
+ * Rounds whose matches are written only while the index copy they were
+ * found on is current; past them, the copy is read fresh and the matches
+ * written as they are.
+ */
+const CHECKED_ROUNDS = 2;
+
+/**
+ * Matches a round of articles and records each chat's matches, enqueueing
+ * what it planned. The matching runs on this process's copy of the index,
+ * and the record goes ahead only if no watch sharing a word changed since
+ * the copy was read: in the usual round that is one command. When one did,
+ * the copy is read fresh and the round runs again.
+ */
 async function matchRound(deps: WatchHookDeps, articles: Article[], now: number) {
-  const matches = await deps.watches.matchMany(articles.map(articleWatchWords));
-  const byChat = new Map<number, Map<string, string>>();
-  matches.forEach((found, i) => {
-    const id = (articles[i] as Article).id;
-    for (const { chatId, phrase } of found) {
-      const hits = byChat.get(chatId) ?? new Map<string, string>();
-      byChat.set(chatId, hits.set(id, phrase));
-    }
-  });
-  const chats = [...byChat].map(([chatId, hits]) => ({ chatId, hits }));
-  const planned = await deps.hits.addMany(chats, now);
-  await Promise.all(
-    chats.map(({ chatId }, i) => {
-      const at = planned[i];
-      return at === undefined ? undefined : deps.enqueue(chatId, at, now);
-    }),
-  );
-  if (chats.length > 0) {
-    deps.logger?.debug({ articles: articles.length, chats: chats.length }, "watches matched");
+  const words = articles.map(articleWatchWords);
+  for (let round = 0; ; round++) {
+    const found = await deps.watches.matchMany(words, { fresh: round > 0 });
+    const matched = articles.map((article, i) => ({
+      articleId: article.id,
+      matches: found.matches[i] ?? [],
+    }));
+    const checked = round < CHECKED_ROUNDS ? found.counts : undefined;
+    const planned = await deps.hits.addRound(matched, now, checked);
+    if (planned === "stale") continue;
+    await Promise.all([...planned].map(([chatId, at]) => deps.enqueue(chatId, at, now)));
+    if (planned.size > 0) deps.logger?.debug({ chats: planned.size }, "watch messages planned");
+    return found.matches.map((matches) => matches.length);
   }
-  return matches.map((found) => found.length);
 }
 
 /** The watch hook on the deployment's Redis and delivery queue. */

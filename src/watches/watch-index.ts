@@ -27,6 +27,16 @@ interface IndexEntry extends WatchMatch {
   words: string[];
 }
 
+/**
+ * A round's matches on this process's copy of the index, and the change
+ * counts that copy was read at ([bucket, count] pairs, flat), for a write to
+ * go ahead only while they hold (watch-hits.ts addMany).
+ */
+export interface MatchedOnCopy {
+  matches: WatchMatch[][];
+  counts: (number | string)[];
+}
+
 interface CachedWord {
   version: string;
   entries: IndexEntry[];
@@ -74,12 +84,30 @@ export class WatchIndexCache {
     private readonly keys: Keys,
   ) {}
 
-  /** For each set of article words: every (chat, watch) whose words are all in it, one per chat. */
-  async match(articles: readonly ReadonlySet<string>[]): Promise<WatchMatch[][]> {
+  /**
+   * For each set of article words: every (chat, watch) whose words are all
+   * in it, one per chat. With `fresh`, every word's copy is checked against
+   * Redis first (one command); without, only words the copy lacks are read,
+   * and the counts returned tell whether the copy was current.
+   */
+  async match(
+    articles: readonly ReadonlySet<string>[],
+    options: { fresh?: boolean } = {},
+  ): Promise<MatchedOnCopy> {
     const all = new Set<string>();
     for (const words of articles) for (const word of words) all.add(word);
-    await this.refresh([...all]);
-    return articles.map((words) => this.matchOne(words));
+    const words = [...all];
+    await this.refresh(options.fresh ? words : words.filter((word) => !this.words.has(word)));
+    const counts = new Map<string, [number, string]>();
+    for (const word of words) {
+      const bucket = versionBucket(word);
+      const count = this.words.get(word)?.version ?? "";
+      counts.set(`${bucket}:${count}`, [bucket, count]);
+    }
+    return {
+      matches: articles.map((set) => this.matchOne(set)),
+      counts: [...counts.values()].flat(),
+    };
   }
 
   private async refresh(words: string[]): Promise<void> {

@@ -1,7 +1,12 @@
 import type { Redis } from "ioredis";
 import type { Keys } from "../redis/keys.ts";
 import { luaScript, runScript } from "../redis/lua-script.ts";
-import { versionBucket, WatchIndexCache, type WatchMatch } from "./watch-index.ts";
+import {
+  type MatchedOnCopy,
+  versionBucket,
+  WatchIndexCache,
+  type WatchMatch,
+} from "./watch-index.ts";
 import { MAX_WATCHES, type Watch, watchOfPhrase } from "./watch-words.ts";
 
 type AddWatchResult = "added" | "exists" | "limit";
@@ -22,8 +27,16 @@ export interface WatchStore {
   list(chatId: number): Promise<string[]>;
   /** Every (chat, watch) whose words are all among `articleWords`, one per chat (the first found). */
   match(articleWords: ReadonlySet<string>): Promise<WatchMatch[]>;
-  /** match() of several articles' words in one command. */
-  matchMany(articles: readonly ReadonlySet<string>[]): Promise<WatchMatch[][]>;
+  /**
+   * match() of several articles' words on this process's copy of the index
+   * (watch-index.ts): `fresh` checks the whole copy first, in one command;
+   * without it only the words the copy lacks are read, and the caller's
+   * write checks the returned counts (watch-hits.ts addMany).
+   */
+  matchMany(
+    articles: readonly ReadonlySet<string>[],
+    options?: { fresh?: boolean },
+  ): Promise<MatchedOnCopy>;
   /** Removes every watch of a chat (e.g. the bot left it). */
   clear(chatId: number): Promise<void>;
   /**
@@ -79,9 +92,9 @@ export function createWatchStore(redis: Redis, keys: Keys): WatchStore {
       return (await redis.smembers(keys.watches(chatId))).sort();
     },
     async match(articleWords) {
-      return (await index.match([articleWords]))[0] ?? [];
+      return (await index.match([articleWords], { fresh: true })).matches[0] ?? [];
     },
-    matchMany: (articles) => index.match(articles),
+    matchMany: (articles, options) => index.match(articles, options),
     async migrate(oldId, newId) {
       const phrases = await redis.smembers(keys.watches(oldId));
       if (phrases.length === 0) return;

@@ -63,7 +63,7 @@ describe("watch matching", () => {
     expect(await matcher.match(words)).toEqual([{ chatId: 2, phrase: "bridge kharkiv" }]);
   });
 
-  it("matches articles stored together in shared rounds of two commands each", async () => {
+  it("matches articles stored together in shared rounds, one command each on a current copy", async () => {
     const { redis, keys } = await useRedis();
     const watches = createWatchStore(redis, keys);
     for (let chat = 1; chat <= 20; chat++) await watches.add(chat, watch(`odesa${chat % 4}`));
@@ -83,8 +83,37 @@ describe("watch matching", () => {
       const pending = await createWatchHits(redis, keys).pending(chat);
       expect(Object.keys(pending).length).toBe(4);
     }
-    // the first two articles' rounds (two run at once), then one for the fourteen that waited
+    // the first two articles' rounds (two run at once), then one for the
+    // fourteen that waited: each reads the words its copy lacks, then writes
     expect(counts.get("evalsha")).toBe(6);
     expect(counts.get("sunion")).toBeUndefined();
+
+    // the same words again: the copy holds them all, so each round is one command
+    counts.clear();
+    const later = Array.from({ length: 16 }, (_, i) => invented(i, `odesa${i % 4}`));
+    expect(await Promise.all(later.map((article) => hook(article, true)))).toEqual(
+      later.map(() => 5),
+    );
+    expect(counts.get("evalsha")).toBe(3);
+  });
+
+  it("matches a watch added elsewhere after this process's copy was read", async () => {
+    const { redis, keys } = await useRedis();
+    const bot = createWatchStore(redis, keys);
+    await bot.add(1, watch("kharkiv"));
+    const hook = createWatchHook({
+      watches: createWatchStore(redis, keys),
+      hits: createWatchHits(redis, keys),
+      enqueue: async () => undefined,
+    });
+    expect(await hook(invented(1, "kharkiv bridge"), true)).toBe(1);
+
+    // the bot, another process, adds a watch on a word the copy holds
+    await bot.add(2, watch("bridge kharkiv"));
+    const counts = countCommands(redis);
+    expect(await hook(invented(2, "kharkiv bridge"), true)).toBe(2);
+    expect(Object.keys(await createWatchHits(redis, keys).pending(2))).toEqual(["inv2"]);
+    // the write on the stale copy was refused; the copy read fresh, the write made
+    expect(counts.get("evalsha")).toBe(3);
   });
 });
