@@ -1,5 +1,6 @@
 import { GuardedWrite } from "../redis/guarded-write.ts";
 import type { Keys } from "../redis/keys.ts";
+import { luaScript, type ScriptCall, scriptCall } from "../redis/lua-script.ts";
 import type { Article } from "./article.ts";
 import { bound } from "./article-reads.ts";
 import { decode, encode, isEmpty, sameFields } from "./article-record.ts";
@@ -51,6 +52,17 @@ export function articleWrite(
   }
   indexArticle(write, keys, article, previous);
   return write;
+}
+
+const BUMP = luaScript("return redis.call('INCR', KEYS[1])");
+
+/**
+ * The bump of `articles:version` alone, for a change to what readers are
+ * offered that leaves the article's hash as it is (a withdrawal,
+ * withdrawals.ts), so answers cached from articles are stale as after an edit.
+ */
+export function articlesChanged(keys: Keys): ScriptCall<unknown> {
+  return scriptCall(BUMP, [keys.articlesVersion()], []);
 }
 
 /** Runs writes to the same article one at a time in this process, so they never race each other's guard. */

@@ -1,7 +1,11 @@
 import type { Redis } from "ioredis";
 import type { Keys } from "../redis/keys.ts";
+import { luaScript, runTogether, scriptCall } from "../redis/lua-script.ts";
 import type { Article } from "./article.ts";
 import type { ArticleStore } from "./article-store.ts";
+import { articlesChanged } from "./article-writes.ts";
+
+const WITHDRAW = luaScript("return redis.call('SADD', KEYS[1], ARGV[1])");
 
 /** Times a list is read again to make up for withdrawn articles left out of it. */
 const REFILLS = 3;
@@ -17,9 +21,16 @@ export class Withdrawals {
     private readonly keys: Keys,
   ) {}
 
-  /** Marks an article withdrawn; true the first time, false when it already was. */
+  /**
+   * Marks an article withdrawn, and the article set changed (answers cached
+   * from it are stale), in one step; true the first time, false when it already was.
+   */
   async withdraw(articleId: string): Promise<boolean> {
-    return (await this.redis.sadd(this.keys.withdrawn(), articleId)) === 1;
+    const [added] = await runTogether(this.redis, [
+      scriptCall(WITHDRAW, [this.keys.withdrawn()], [articleId], (reply) => reply === 1),
+      articlesChanged(this.keys),
+    ]);
+    return added;
   }
 
   /** Which of `articleIds` are withdrawn. */

@@ -27,10 +27,9 @@ const LATEST_CACHE_MAX_AGE_MS = 60_000;
  * settings reaches another with different ones.
  *
  * An answer holds until the article store changes: every write that changes
- * an article bumps the `articles:version` counter in Redis (ArticleStore),
- * and every withdrawal grows the `withdrawn` set, so a change made by any
- * process — ingest, an editor's edit or withdrawal — is seen with one GET and
- * one SCARD per question. Readers asking at once while an answer is built wait
+ * an article, and every withdrawal, bumps the `articles:version` counter in
+ * Redis (articles/article-writes.ts), so a change made by any process —
+ * ingest, an editor's edit or withdrawal — is seen with one GET per question. Readers asking at once while an answer is built wait
  * for that one build. Bounded: at most `maxEntries` answers, none older than
  * `maxAgeMs`.
  */
@@ -83,17 +82,9 @@ export class LatestCache<T> {
     return this.entries.size;
   }
 
-  /**
-   * The articles' version: the store's change counter plus how many articles
-   * were withdrawn (articles/withdrawals.ts; a set that only grows), so a
-   * withdrawal makes every answer stale as an edit does.
-   */
+  /** The articles' version: the store's change counter, which a withdrawal bumps too. */
   private async version(): Promise<number> {
-    const [changes, withdrawn] = await Promise.all([
-      this.redis.get(this.keys.articlesVersion()),
-      this.redis.scard(this.keys.withdrawn()),
-    ]);
-    return Number(changes ?? 0) + withdrawn;
+    return Number((await this.redis.get(this.keys.articlesVersion())) ?? 0);
   }
 
   private evict(): void {

@@ -24,7 +24,8 @@ export interface Keys {
   articleByUrl(urlHash: string): string;
   /**
    * string: a counter bumped in every write that changes an article, so a process
-   * holding answers built from articles (digest/latest-cache.ts) sees a change;
+   * holding answers built from articles (digest/latest-cache.ts) sees a change,
+   * and in every withdrawal (articles/withdrawals.ts runs the bump);
    * written by articles/article-writes.ts
    */
   articlesVersion(): string;
