@@ -23,7 +23,7 @@ import { latestFeature } from "./features/latest.ts";
 import { membershipFeature } from "./features/membership.ts";
 import { migrationFeature } from "./features/migration.ts";
 import { searchFeature } from "./features/search.ts";
-import { settingsFeature } from "./features/settings.ts";
+import { commandCancelsTypedSetting, settingsFeature } from "./features/settings.ts";
 import { sourcesFeature } from "./features/sources.ts";
 import { startFeature } from "./features/start.ts";
 import { statsFeature } from "./features/stats.ts";
@@ -93,10 +93,8 @@ export function createBot(deps: BotDeps, options: BotOptions): Bot<BotContext> {
   bot.use(createPostConversation(deps));
   bot.use(createEditConversation(deps));
 
-  // The routing table: one feature per line, in order.
-  bot.use(migrationFeature);
-  bot.use(membershipFeature);
-  bot.use(settingsFeature); // before any feature that sends its menus
+  // The routing table: one feature per line, in order; readers' commonest first.
+  bot.use(commandCancelsTypedSetting); // before any command: it cancels a wait for a typed value
   bot.use(startFeature);
   bot.use(helpFeature);
   bot.use(latestFeature);
@@ -104,6 +102,7 @@ export function createBot(deps: BotDeps, options: BotOptions): Bot<BotContext> {
   bot.use(searchFeature);
   bot.use(inlineFeature);
   bot.use(watchFeature);
+  bot.use(settingsFeature); // its menus and the typed values; before any feature that sends its menus
   bot.use(topicsFeature);
   bot.use(topicsToggleFeature);
   bot.use(editorPostFeature);
@@ -116,6 +115,8 @@ export function createBot(deps: BotDeps, options: BotOptions): Bot<BotContext> {
   bot.use(channelsFeature);
   bot.use(subscribeFeature);
   bot.use(statusFeature);
+  bot.use(migrationFeature); // Telegram's notices about the chat itself, which no feature above takes
+  bot.use(membershipFeature);
   bot.use(fallbackFeature); // last: commands and presses no feature answered
 
   bot.catch(createErrorHandler(deps, i18n));

@@ -322,6 +322,20 @@ describe("/settings", () => {
     expect((await record(h, user.id)).quiet).toEqual({ start: "22:30", end: "06:45" });
   });
 
+  it("a reader's command, answered before the settings feature, cancels the wait too", async () => {
+    const h = await startBotHarness();
+    const user = h.fake.addUser();
+    const menu = await say(h, user.id, user, "/settings");
+    await press(h, menu, user, "🌙 Quiet: off");
+    await press(h, menu, user, "⌨️ Type hours", "message");
+    await say(h, user.id, user, "/latest");
+    const before = h.fake.sent(user.id).length;
+    h.fake.sendText(user.id, user, "22:30-06:45");
+    const help = await say(h, user.id, user, "/help");
+    expect(h.fake.sent(user.id).slice(before)).toEqual([help]);
+    expect((await record(h, user.id)).quiet).toBeUndefined();
+  });
+
   it("a press on an out-of-date menu shows the current state instead of acting", async () => {
     const h = await startBotHarness();
     const user = h.fake.addUser();

@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
 import { escapeHtml } from "../../telegram/helpers.ts";
 import type { BotContext } from "../context.ts";
-import { awaitInput, takeAwaitedInput } from "../menus/awaiting-input.ts";
+import { awaitInput, cancelAwaitedInput, takeAwaitedInput } from "../menus/awaiting-input.ts";
 import { settingsMenu } from "../menus/settings-menu.ts";
 import {
   changeTarget,
@@ -47,10 +47,24 @@ export const settingsFeature = new Composer<BotContext>();
 // which also set the chat it acts on.
 settingsFeature.use(settingsMenu, topicsMenu);
 
+/**
+ * A command sent instead of a value the bot asked to be typed cancels the
+ * wait, and is handled as usual. Installed before every feature answering
+ * commands, so the settings feature itself can come after the commonest
+ * commands in the routing table.
+ */
+export const commandCancelsTypedSetting = new Composer<BotContext>();
+
+commandCancelsTypedSetting.on("message:text", async (ctx, next) => {
+  if (ctx.msg.text.startsWith("/")) await cancelAwaitedInput(ctx);
+  return next();
+});
+
 settingsFeature.on("message:text", async (ctx, next) => {
+  // a command cancelled the wait already (commandCancelsTypedSetting)
+  if (ctx.msg.text.startsWith("/")) return next();
   const awaited = await takeAwaitedInput(ctx);
-  // A command instead of the value cancels the wait and is handled as usual.
-  if (!awaited || ctx.msg.text.startsWith("/")) return next();
+  if (!awaited) return next();
   setTarget(ctx, awaited.target);
   if (!(await mayManageTarget(ctx))) {
     await ctx.reply(refusal(ctx));

@@ -47,6 +47,12 @@ export async function takeAwaitedInput(ctx: BotContext): Promise<AwaitedInput | 
   return raw === null ? undefined : parseAwaited(raw);
 }
 
+/** Forgets what this user's next text in this chat was awaited for: they sent a command instead. */
+export async function cancelAwaitedInput(ctx: BotContext): Promise<void> {
+  const key = keyOf(ctx);
+  if (key) await ctx.deps.redis.del(key);
+}
+
 function parseAwaited(raw: string): AwaitedInput | undefined {
   try {
     const value = JSON.parse(raw) as Partial<AwaitedInput>;
