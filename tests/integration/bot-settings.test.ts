@@ -85,6 +85,16 @@ async function say(h: BotHarness, chatId: number, from: User, text: string, repl
   return h.fake.waitForMessage(chatId, () => true, { sinceIndex: before });
 }
 
+/** A user whose quiet hours the bot waits to be typed (/settings, Quiet, Type hours). */
+async function waitingForTypedQuietHours() {
+  const h = await startBotHarness();
+  const user = h.fake.addUser();
+  const menu = await say(h, user.id, user, "/settings");
+  await press(h, menu, user, "🌙 Quiet: off");
+  await press(h, menu, user, "⌨️ Type hours", "message");
+  return { h, user };
+}
+
 async function record(h: BotHarness, id: number): Promise<Chat> {
   const chat = await h.chats.get(id);
   if (!chat) throw new Error(`chat ${id} has no record`);
@@ -302,11 +312,7 @@ describe("/settings", () => {
   });
 
   it("typed quiet hours; a command instead of the value cancels the wait", async () => {
-    const h = await startBotHarness();
-    const user = h.fake.addUser();
-    const menu = await say(h, user.id, user, "/settings");
-    await press(h, menu, user, "🌙 Quiet: off");
-    await press(h, menu, user, "⌨️ Type hours", "message");
+    const { h, user } = await waitingForTypedQuietHours();
     const saved = await say(h, user.id, user, "22:30-06:45");
     expect(saved.text).toContain("Quiet hours: 22:30–06:45");
     expect((await record(h, user.id)).quiet).toEqual({ start: "22:30", end: "06:45" });
@@ -323,11 +329,7 @@ describe("/settings", () => {
   });
 
   it("a reader's command, answered before the settings feature, cancels the wait too", async () => {
-    const h = await startBotHarness();
-    const user = h.fake.addUser();
-    const menu = await say(h, user.id, user, "/settings");
-    await press(h, menu, user, "🌙 Quiet: off");
-    await press(h, menu, user, "⌨️ Type hours", "message");
+    const { h, user } = await waitingForTypedQuietHours();
     await say(h, user.id, user, "/latest");
     const before = h.fake.sent(user.id).length;
     h.fake.sendText(user.id, user, "22:30-06:45");
