@@ -35,8 +35,8 @@ interface PageDigests {
 function digestsOf(page: ClaimedPage, plans: TickPlans, now: number, deps: TickDeps): PageDigests {
   const windowStart = now - deps.graceMs;
   const digests: ClaimedDigest[] = [];
-  let dropped = 0;
-  for (const { member, due, plan: number } of page.taken) {
+  let dropped = page.removed;
+  for (const { chatId, member, due, plan: number } of page.taken) {
     const plan = plans.get(number);
     if (!plan) {
       dropped += 1;
@@ -47,14 +47,7 @@ function digestsOf(page: ClaimedPage, plans: TickPlans, now: number, deps: TickD
     if (slot === undefined) deps.onDigest?.("skipped");
     else deps.onDigest?.(slot === due && now - due <= 60_000 ? "on_time" : "late");
     if (slot === undefined) continue;
-    digests.push({
-      kind: "digest",
-      chatId: Number(member),
-      dueMs: slot,
-      member,
-      due,
-      movedTo: plan.next,
-    });
+    digests.push({ kind: "digest", chatId, dueMs: slot, member, due, movedTo: plan.next });
   }
   return { digests, dropped };
 }

@@ -279,10 +279,10 @@ describe("scheduler", () => {
     await subscribe(h, 3);
     await h.chats.setStatus(2, "paused");
     await h.chats.setStatus(3, "blocked");
-    // Entries no store would leave: a paused chat and a chat that does not exist.
+    // Entries no store would leave: a paused chat, a chat that does not exist, and no chat id.
     const kyiv8 = Date.UTC(2025, 0, 15, 6, 0);
     await h.chats.ensure(4, { kind: "private" });
-    await h.redis.zadd(h.keys.schedule(), kyiv8, "4", kyiv8, "5");
+    await h.redis.zadd(h.keys.schedule(), kyiv8, "4", kyiv8, "5", kyiv8, "chat,6");
 
     h.clock.now = kyiv8 + 1000;
     expect(await h.scheduler().tick()).toBe(1);
