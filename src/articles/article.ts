@@ -54,8 +54,15 @@ export type ArticleInput = Omit<Article, "id" | "url" | "link" | "urgency" | "la
 
 export const SUMMARY_MAX_CHARS = 500;
 
-/** Longest title kept or shown, in code points: a headline, never a whole message. */
+/**
+ * Longest title kept or shown, in code points: a headline, never a whole
+ * message. Editors and content files are held to it, so nothing they give is
+ * cut; a feed's longer title is cut (capTitle).
+ */
 export const TITLE_MAX_CHARS = 250;
+
+/** Longest outlet or author name an editor or a content file may give, in code points. */
+export const SOURCE_MAX_CHARS = 100;
 
 /**
  * `title` as the bot keeps and shows it: unchanged when it has at most

@@ -1,7 +1,12 @@
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { ContentError } from "../errors.ts";
-import { type ArticleInput, SUMMARY_MAX_CHARS } from "./article.ts";
+import {
+  type ArticleInput,
+  SOURCE_MAX_CHARS,
+  SUMMARY_MAX_CHARS,
+  TITLE_MAX_CHARS,
+} from "./article.ts";
 
 /**
  * A curated article file is Markdown that begins with YAML front matter:
@@ -34,9 +39,6 @@ import { type ArticleInput, SUMMARY_MAX_CHARS } from "./article.ts";
  * see the date the outlet printed. A time without an offset is refused,
  * because it names no single instant.
  */
-
-const TITLE_MAX_CHARS = 300;
-const SOURCE_MAX_CHARS = 100;
 
 const FIELDS = [
   "title",

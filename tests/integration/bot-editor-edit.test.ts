@@ -116,11 +116,11 @@ describe("/edit", () => {
     expect(latest.text).not.toContain(OLD_SUMMARY);
   });
 
-  it("refuses a title over 300 characters and says when nothing changes", async () => {
+  it("refuses a title over 250 characters and says when nothing changes", async () => {
     const { h, article, chat } = await setup();
     const card = await openCard(chat, article, article.id);
     await chat.press(card, `edit:title:${article.id}`, "Send the new title");
-    await chat.say("T".repeat(301), "That title has 301 characters; at most 300");
+    await chat.say("T".repeat(251), "That title has 251 characters; at most 250");
     await chat.say(`  ${OLD_TITLE}  `, "nothing changed");
     expect((await h.articles.get(article.id))?.title).toBe(OLD_TITLE);
   });

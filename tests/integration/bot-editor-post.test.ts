@@ -345,7 +345,7 @@ describe("/post", () => {
     await editor.say("/post", "Нова стаття");
     await editor.say("нема посилання", "не посилання, яким я можу скористатися");
     await editor.say("https://example.org/invented/uk", "Крок 2 із 6");
-    await editor.say("Т".repeat(301), "У цьому заголовку 301 символ, а можна щонайбільше 300");
+    await editor.say("Т".repeat(251), "У цьому заголовку 251 символ, а можна щонайбільше 250");
     await editor.say("Вигадана новина про Курщину", "Крок 3 із 6");
     await editor.say("в".repeat(502), "Тут 502 символи");
     const topics = await editor.say("Вигаданий підсумок для тесту.", "Крок 4 із 6");

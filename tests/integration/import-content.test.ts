@@ -405,6 +405,15 @@ describe("parseContentFile", () => {
     );
   });
 
+  it("refuses a headline the bot would have to cut, rather than store less than it was given", () => {
+    const longest = "Invented ".repeat(28).slice(0, 250);
+    expect(
+      parseContentFile(file, write({ ...base, title: `"${longest}"` }), fixtureTopics).title,
+    ).toBe(longest);
+    const refused = problem(write({ ...base, title: `"${longest}x"` }));
+    expect([refused.field, refused.problem]).toEqual(["title", "251 characters, at most 250"]);
+  });
+
   it("refuses an empty or repeated topic list", () => {
     expect(problem(write({ ...base, topics: "[]" })).field).toBe("topics");
     expect(problem(write({ ...base, topics: "[kursk, kursk]" })).field).toBe("topics[1]");

@@ -1,15 +1,13 @@
 import { InlineKeyboard, type MiddlewareFn } from "grammy";
-import { type Article, articleLink, SUMMARY_MAX_CHARS } from "../../articles/article.ts";
+import {
+  type Article,
+  articleLink,
+  SUMMARY_MAX_CHARS,
+  TITLE_MAX_CHARS,
+} from "../../articles/article.ts";
 import type { BotContext, BotDeps } from "../context.ts";
 import { Dialog } from "./dialog.ts";
-import {
-  articleHtml,
-  charCount,
-  oneLine,
-  parseArticleLink,
-  shownInput,
-  TITLE_MAX_CHARS,
-} from "./editor-text.ts";
+import { articleHtml, charCount, oneLine, parseArticleLink, shownInput } from "./editor-text.ts";
 import {
   type BotConversation,
   type ConversationContext,

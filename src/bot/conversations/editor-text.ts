@@ -10,8 +10,6 @@ import { escapeHtml } from "../../telegram/helpers.ts";
 import type { BotContext } from "../context.ts";
 import type { ConversationContext } from "./kit.ts";
 
-export const TITLE_MAX_CHARS = 300;
-export const SOURCE_MAX_CHARS = 100;
 const INPUT_SHOWN_CHARS = 80;
 
 /** Length in characters as a reader counts them (code points). */

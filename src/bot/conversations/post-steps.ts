@@ -1,6 +1,6 @@
 import { InlineKeyboard } from "grammy";
 import type { ArticleInput, Urgency } from "../../articles/article.ts";
-import { SUMMARY_MAX_CHARS } from "../../articles/article.ts";
+import { SOURCE_MAX_CHARS, SUMMARY_MAX_CHARS, TITLE_MAX_CHARS } from "../../articles/article.ts";
 import type { Topic } from "../../articles/topics.ts";
 import { LANGUAGES } from "../../config.ts";
 import { escapeHtml } from "../../telegram/helpers.ts";
@@ -13,11 +13,9 @@ import {
   languageOfTitle,
   oneLine,
   parseArticleLink,
-  SOURCE_MAX_CHARS,
   shownInput,
   sourceChoices,
   summarizePasted,
-  TITLE_MAX_CHARS,
 } from "./editor-text.ts";
 import type { ConversationContext } from "./kit.ts";
 

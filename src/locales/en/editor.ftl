@@ -10,8 +10,8 @@ post-link-invalid = “{ $input }” is not a link I can use. Send the full addr
 post-link-exists =
     This link is already published as “{ $title }” (id <code>{ $id }</code>).
     To correct it, send /edit { $id }
-post-ask-title = Step 2 of 6: send the <b>title</b> (1–300 characters).
-post-title-too-long = That title has { $count } characters; at most 300. Send a shorter one.
+post-ask-title = Step 2 of 6: send the <b>title</b> (1–250 characters).
+post-title-too-long = That title has { $count } characters; at most 250. Send a shorter one.
 post-ask-summary =
     Step 3 of 6: send a <b>summary</b> in our own words, at most 500 characters.
     Or paste the article's text and I'll offer to summarise it.
@@ -62,9 +62,9 @@ edit-unknown = No article has the link or id “{ $input }”. Check it, or find
 edit-card-intro = ✏️ <b>Editing</b> article <code>{ $id }</code>. What do you want to change?
 edit-btn-title = ✏️ Title
 edit-btn-summary = ✏️ Summary
-edit-ask-title = Send the new <b>title</b> (1–300 characters). /cancel keeps the current one.
+edit-ask-title = Send the new <b>title</b> (1–250 characters). /cancel keeps the current one.
 edit-ask-summary = Send the new <b>summary</b> (at most 500 characters). /cancel keeps the current one.
-edit-title-too-long = That title has { $count } characters; at most 300. Send a shorter one.
+edit-title-too-long = That title has { $count } characters; at most 250. Send a shorter one.
 edit-summary-too-long = That summary has { $count } characters; at most 500. Shorten it and send it again.
 edit-title-saved = ✅ Title corrected. Readers see the new one from now on, in /latest and in digests:
 edit-summary-saved = ✅ Summary corrected. Readers see the new one from now on, in /latest and in digests:
