@@ -102,6 +102,38 @@ return 1
 `);
 
 /**
+ * A group's watch state moves to its supergroup (KEYS: hits, plan and
+ * last-sent of the old id, then of the new): its pending matches join the
+ * new id's, the later last-sent time is kept. With ARGV[4] = 1 the new id's
+ * message is planned, unless one is: at the old id's plan time when its job
+ * was waiting (that job finds its chat gone and sends nothing), else at now
+ * or the watch window after the last message. ARGV: now, the window, the
+ * hits' TTL, plan, the plan's slack. Returns the planned time or -1.
+ */
+const MIGRATE = luaScript(`
+local now, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+local moved = redis.call('HGETALL', KEYS[1])
+if #moved > 0 then
+  redis.call('HSET', KEYS[4], unpack(moved))
+  redis.call('EXPIRE', KEYS[4], ARGV[3])
+  redis.call('DEL', KEYS[1])
+end
+local old_last = tonumber(redis.call('GET', KEYS[3]) or '0') or 0
+local last = tonumber(redis.call('GET', KEYS[6]) or '0') or 0
+if old_last > last then
+  redis.call('SET', KEYS[6], tostring(old_last), 'PX', math.max(1, redis.call('PTTL', KEYS[3])))
+  last = old_last
+end
+redis.call('DEL', KEYS[3])
+local old_plan = tonumber(redis.call('GET', KEYS[2]) or '')
+redis.call('DEL', KEYS[2])
+if ARGV[4] ~= '1' or redis.call('HLEN', KEYS[4]) == 0 or redis.call('EXISTS', KEYS[5]) == 1 then return -1 end
+local at = old_plan or math.max(now, last + window)
+redis.call('SET', KEYS[5], tostring(at), 'PX', math.floor(math.max(0, at - now) + tonumber(ARGV[5])))
+return at
+`);
+
+/**
  * The pending matches of each chat and the plan of its next watch message.
  * Matches wait in a hash per chat; one job per chat is planned at a time, at
  * once or when the watch window since the chat's last message has passed, so
@@ -126,6 +158,14 @@ export interface WatchHits {
     now: number,
     counts?: readonly (number | string)[],
   ): Promise<Map<number, number> | "stale">;
+  /**
+   * A group became a supergroup: its pending matches and watch window move
+   * to the new id. With `plan`, the new id's message is planned as add()
+   * plans one and the time returned, for the caller to enqueue; without, the
+   * matches wait for the new id's next match (a job of the old id is
+   * sending: planning now could send its matches twice).
+   */
+  migrate(oldId: number, newId: number, now: number, plan: boolean): Promise<number | undefined>;
   /** Drops the chat's plan (its job finished) and plans the next if matches wait. */
   release(chatId: number, now: number): Promise<number | undefined>;
   /** article id -> phrase of the chat's pending matches. */
@@ -193,6 +233,19 @@ export function createWatchHits(redis: Redis, keys: Keys): WatchHits {
       return planned;
     },
     release: (chatId, now) => plan(chatId, now, true, []),
+    async migrate(oldId, newId, now, plan) {
+      const at = await runScript(
+        redis,
+        MIGRATE,
+        [oldId, newId].flatMap((id) => [
+          keys.watchHits(id),
+          keys.watchPlan(id),
+          keys.watchLast(id),
+        ]),
+        [now, WATCH_WINDOW_MS, HITS_TTL_SECONDS, plan ? 1 : 0, PLAN_SLACK_MS],
+      );
+      return Number(at) >= 0 ? Number(at) : undefined;
+    },
     pending: (chatId) => redis.hgetall(keys.watchHits(chatId)),
     async lastSent(chatId) {
       return Number((await redis.get(keys.watchLast(chatId))) ?? 0);

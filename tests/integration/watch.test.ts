@@ -13,7 +13,7 @@ import {
 import { startDelivery } from "../../src/delivery/start-delivery.ts";
 import { createRedis } from "../../src/redis/connection.ts";
 import { createKeys } from "../../src/redis/keys.ts";
-import { WATCH_WINDOW_MS } from "../../src/watches/watch-hits.ts";
+import { createWatchHits, WATCH_WINDOW_MS } from "../../src/watches/watch-hits.ts";
 import { createWatchHookOn } from "../../src/watches/watch-hook.ts";
 import { createWatchStore } from "../../src/watches/watch-store.ts";
 import { type BotHarness, startBotHarness } from "../support/bot-harness.ts";
@@ -111,6 +111,12 @@ async function command(l: Live, chatId: number, from: number, text: string) {
 
 const watchMessages = (l: Live, chatId: number) =>
   l.fake.sent(chatId).filter((m) => m.text.startsWith("🔔 New on your watched words"));
+
+/** The chat's watch job waiting for its time, if one does. */
+async function delayedWatch(l: Live, chatId: number) {
+  const jobs = await l.queue.getJobs(["delayed"]);
+  return jobs.find((j) => j.data.kind === "watch" && j.data.chatId === chatId);
+}
 
 /** A basic group whose creator watches "ferry", as before it is upgraded to a supergroup. */
 async function groupWatchingFerry() {
@@ -302,10 +308,44 @@ describe("watches", () => {
     expect(await watches.list(newId)).toEqual(["ferry"]);
 
     await l.ingest(invented(2, { title: "Invented report on another ferry" }));
+    // the group's watch window holds in the supergroup: the match waits for its end
+    const planned = await waitFor(async () => (await delayedWatch(l, newId)) ?? false);
+    await l.h.redis.set(l.h.keys.watchLast(newId), String(Date.now() - WATCH_WINDOW_MS));
+    await planned.promote();
     const moved = await l.fake.waitForMessage(newId, (m) => m.text.includes("another ferry"));
     expect(moved.text.split("\n")[0]).toBe("🔔 New on your watched words: ferry");
     const list = await command(l, newId, admin.id, `/watches@${l.fake.bot.username}`);
     expect(list.text).toContain("(1 of 10)");
+  });
+
+  it("carries the matches waiting for the group's next watch message over to its supergroup", async () => {
+    const { l, admin, group } = await groupWatchingFerry();
+    await l.ingest(invented(1, { title: "Invented report on a ferry" }));
+    await l.fake.waitForMessage(group.id, (m) => m.text.includes("on a ferry"));
+    // within the watch window: the match waits for the group's next message
+    await l.ingest(invented(2, { title: "Invented report on another ferry" }));
+    const hits = createWatchHits(l.h.redis, l.h.keys);
+    await waitFor(async () => Object.keys(await hits.pending(group.id)).length === 1, {
+      message: "the second match waiting",
+    });
+
+    const migration = l.fake.migrateChat(group.id, undefined, { by: admin });
+    for (const update of migration.updates) l.fake.pushUpdate(update);
+    const newId = migration.chat.id;
+    await waitFor(async () => (await delayedWatch(l, newId)) ?? false, {
+      message: "the supergroup's watch message planned",
+    });
+    expect(await hits.pending(group.id)).toEqual({});
+    expect(Object.values(await hits.pending(newId))).toEqual(["ferry"]);
+
+    // the window passes; the group's own job finds its chat gone
+    await l.h.redis.set(l.h.keys.watchLast(newId), String(Date.now() - WATCH_WINDOW_MS));
+    for (const job of await l.queue.getJobs(["delayed"])) await job.promote();
+    const moved = await l.fake.waitForMessage(newId, (m) => m.text.includes("another ferry"));
+    expect(moved.text.split("\n")[0]).toBe("🔔 New on your watched words: ferry");
+    await idle(l.queue);
+    expect(watchMessages(l, newId)).toHaveLength(1);
+    expect(watchMessages(l, group.id)).toHaveLength(1);
   });
 
   it("moves a group's watches when a delivery finds the group upgraded before the bot heard of it", async () => {

@@ -3,7 +3,7 @@ import { moveChat } from "../../watches/move-chat.ts";
 import type { BotContext } from "../context.ts";
 
 async function followUpgrade(ctx: BotContext, oldId: number, newId: number): Promise<void> {
-  const moved = await moveChat(ctx.deps, oldId, newId);
+  const moved = await moveChat(ctx.deps, oldId, newId, ctx.deps.deliveryQueue);
   ctx.log.info(
     { from: oldId, to: newId, status: moved?.status ?? "unknown" },
     "group upgraded to a supergroup",
@@ -15,7 +15,8 @@ async function followUpgrade(ctx: BotContext, oldId: number, newId: number): Pro
  * `migrate_to_chat_id` in the old group, `migrate_from_chat_id` in the new
  * supergroup — in either order, and either may be redelivered; the store's
  * migrate is idempotent, so each message simply moves whatever is left under
- * the old id. Settings, status, cursor, schedule and watches carry over.
+ * the old id. Settings, status, cursor, schedule, watches and their pending
+ * matches carry over.
  */
 export const migrationFeature = new Composer<BotContext>();
 
