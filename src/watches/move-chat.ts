@@ -23,8 +23,8 @@ export type WatchQueue = Parameters<typeof enqueueWatch>[0];
 /**
  * A group became a supergroup under a new id: its subscription (settings,
  * status, cursor, schedule), its watches and their pending matches move
- * there (with `queue`, the matches' message is planned and enqueued). Both moves are
- * idempotent, so whoever hears of the upgrade first — the bot from Telegram's
+ * there (with `queue`, the matches' message is planned and enqueued). Each
+ * move is idempotent, so whoever hears of the upgrade first — the bot from Telegram's
  * service message, or a delivery refused with `migrate_to_chat_id` — moves
  * it, and the other finds nothing left to move.
  */
