@@ -106,8 +106,10 @@ return 1
  * last-sent of the old id, then of the new): its pending matches join the
  * new id's, the later last-sent time is kept. With ARGV[4] = 1 the new id's
  * message is planned, unless one is: at the old id's plan time when its job
- * was waiting (that job finds its chat gone and sends nothing), else at now
- * or the watch window after the last message. ARGV: now, the window, the
+ * is still waiting (it will find its chat gone and send nothing); a window
+ * from now when that time has come (the job may be sending the matches it
+ * took, and the window keeps the two messages apart); else at now or the
+ * window after the last message. ARGV: now, the window, the
  * hits' TTL, plan, the plan's slack. Returns the planned time or -1.
  */
 const MIGRATE = luaScript(`
@@ -128,7 +130,8 @@ redis.call('DEL', KEYS[3])
 local old_plan = tonumber(redis.call('GET', KEYS[2]) or '')
 redis.call('DEL', KEYS[2])
 if ARGV[4] ~= '1' or redis.call('HLEN', KEYS[4]) == 0 or redis.call('EXISTS', KEYS[5]) == 1 then return -1 end
-local at = old_plan or math.max(now, last + window)
+local at = math.max(now, last + window)
+if old_plan then at = old_plan > now and old_plan or now + window end
 redis.call('SET', KEYS[5], tostring(at), 'PX', math.floor(math.max(0, at - now) + tonumber(ARGV[5])))
 return at
 `);
