@@ -150,9 +150,14 @@ export const enqueueFlash = (queue: DeliveryQueue, chatId: number, articleId: st
 export const enqueueDigestBatch = (queue: DeliveryQueue, dueMs: number, chatIds: number[]) =>
   enqueueKeyed(queue, { kind: "digests", dueMs, chatIds });
 
+/** What enqueueWatch needs of the delivery queue. */
+export interface WatchQueue {
+  add(name: "watch", data: WatchJobData, opts: JobsOptions): Promise<unknown>;
+}
+
 /** Enqueues a chat's watch message planned for `at`; the same plan enqueued again adds nothing. */
 export function enqueueWatch(
-  queue: { add(name: "watch", data: WatchJobData, opts: JobsOptions): Promise<unknown> },
+  queue: WatchQueue,
   chatId: number,
   at: number,
   now: number,

@@ -14,7 +14,7 @@ import { escapeHtml } from "../telegram/helpers.ts";
 import { createWatchHits, WATCH_WINDOW_MS, type WatchHits } from "../watches/watch-hits.ts";
 import { takesFlash } from "./flash.ts";
 import type { DeliveryOutcome } from "./job-outcome.ts";
-import { type DeliveryJob, enqueueWatch, type WatchJobData } from "./queue.ts";
+import { type DeliveryJob, enqueueWatch, type WatchJobData, type WatchQueue } from "./queue.ts";
 import { type SendPartsDeps, type SendPartsResult, sendParts } from "./send-parts.ts";
 import type { SlotAhead } from "./slot-ahead.ts";
 
@@ -28,7 +28,7 @@ export interface WatchDeliveryDeps extends SendPartsDeps {
   clock: () => number;
   signal: AbortSignal;
   /** where the chat's next watch job goes when matches arrived while this one ran */
-  queue: Parameters<typeof enqueueWatch>[0];
+  queue: WatchQueue;
 }
 
 /** What a watch job did, as the worker records any job's outcome. */

@@ -29,8 +29,9 @@ const LATEST_CACHE_MAX_AGE_MS = 60_000;
  * An answer holds until the article store changes: every write that changes
  * an article, and every withdrawal, bumps the `articles:version` counter in
  * Redis (articles/article-writes.ts), so a change made by any process —
- * ingest, an editor's edit or withdrawal — is seen with one GET per question. Readers asking at once while an answer is built wait
- * for that one build. Bounded: at most `maxEntries` answers, none older than
+ * ingest, an editor's edit or withdrawal — is seen with one GET per
+ * question. Readers asking at once while an answer is built wait for that
+ * one build. Bounded: at most `maxEntries` answers, none older than
  * `maxAgeMs`.
  */
 export class LatestCache<T> {

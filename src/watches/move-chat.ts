@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Chat } from "../chats/chat.ts";
 import type { ChatStore } from "../chats/chat-store.ts";
-import { enqueueWatch } from "../delivery/queue.ts";
+import { enqueueWatch, type WatchQueue } from "../delivery/queue.ts";
 import type { Keys } from "../redis/keys.ts";
 import { createWatchHits } from "./watch-hits.ts";
 import { createWatchStore } from "./watch-store.ts";
@@ -14,19 +14,14 @@ export interface MoveChatDeps {
 }
 
 /**
- * Where the supergroup's watch message is enqueued when matches wait for it.
- * Left out while a job of the old id is sending (delivery): the matches then
- * wait for the supergroup's next match, so none is sent twice.
- */
-export type WatchQueue = Parameters<typeof enqueueWatch>[0];
-
-/**
  * A group became a supergroup under a new id: its subscription (settings,
  * status, cursor, schedule), its watches and their pending matches move
- * there (with `queue`, the matches' message is planned and enqueued). Each
- * move is idempotent, so whoever hears of the upgrade first — the bot from Telegram's
- * service message, or a delivery refused with `migrate_to_chat_id` — moves
- * it, and the other finds nothing left to move.
+ * there (with `queue`, the matches' message is planned and enqueued; a
+ * delivery leaves it out, its own job being the old id's, and the matches
+ * wait for the supergroup's next match, so none is sent twice). Each move
+ * is idempotent, so whoever hears of the upgrade first — the bot from
+ * Telegram's service message, or a delivery refused with
+ * `migrate_to_chat_id` — moves it, and the other finds nothing left to move.
  */
 export async function moveChat(
   deps: MoveChatDeps,

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Article } from "../articles/article.ts";
-import { enqueueWatch } from "../delivery/queue.ts";
+import { enqueueWatch, type WatchQueue } from "../delivery/queue.ts";
 import type { Logger } from "../logger.ts";
 import type { Keys } from "../redis/keys.ts";
 import { Rounds } from "./rounds.ts";
@@ -76,7 +76,7 @@ async function matchRound(deps: WatchHookDeps, articles: Article[], now: number)
 export function createWatchHookOn(deps: {
   redis: Redis;
   keys: Keys;
-  queue: Parameters<typeof enqueueWatch>[0];
+  queue: WatchQueue;
   logger?: Logger;
 }): (article: Article, created: boolean) => Promise<number> {
   return createWatchHook({

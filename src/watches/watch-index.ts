@@ -30,7 +30,7 @@ interface IndexEntry extends WatchMatch {
 /**
  * A round's matches on this process's copy of the index, and the change
  * counts that copy was read at ([bucket, count] pairs, flat), for a write to
- * go ahead only while they hold (watch-hits.ts addMany).
+ * go ahead only while they hold (watch-hits.ts addRound).
  */
 export interface MatchedOnCopy {
   matches: WatchMatch[][];

@@ -31,7 +31,7 @@ export interface WatchStore {
    * match() of several articles' words on this process's copy of the index
    * (watch-index.ts): `fresh` checks the whole copy first, in one command;
    * without it only the words the copy lacks are read, and the caller's
-   * write checks the returned counts (watch-hits.ts addMany).
+   * write checks the returned counts (watch-hits.ts addRound).
    */
   matchMany(
     articles: readonly ReadonlySet<string>[],
